@@ -1,0 +1,2 @@
+//! The portcullis binary (being written).
+fn main() {}

@@ -1,0 +1,1 @@
+//! Dependency graph (being written).

@@ -1,0 +1,615 @@
+//! package-lock.json and npm-shrinkwrap.json, lockfileVersion 1, 2 and 3.
+//!
+//! v2 and v3 are read from `packages` (v2's legacy `dependencies` copy is ignored); v1 from
+//! the nested `dependencies` tree. Edges are resolved with Node's module resolution: from a
+//! package's install path, look in each ancestor's `node_modules` until the root.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use portcullis_types::{DepKind, Source};
+use serde::Deserialize;
+
+use crate::spec::{self, OrderedMap};
+use crate::{
+    Dependency, Format, Importer, Lockfile, Package, ParseError, Target, UnresolvedReason,
+};
+
+type Deps<'a> = OrderedMap<Cow<'a, str>, Cow<'a, str>>;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Root<'a> {
+    lockfile_version: Option<serde_json::Value>,
+    #[serde(borrow, default)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    version: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    packages: Option<OrderedMap<Cow<'a, str>, Entry<'a>>>,
+    #[serde(borrow, default)]
+    dependencies: Option<OrderedMap<Cow<'a, str>, V1Entry<'a>>>,
+}
+
+/// One value of `packages` (v2/v3).
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct Entry<'a> {
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    version: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    resolved: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    integrity: Option<Cow<'a, str>>,
+    #[serde(default)]
+    link: bool,
+    #[serde(default)]
+    dev: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    dev_optional: bool,
+    #[serde(default)]
+    peer: bool,
+    #[serde(default)]
+    in_bundle: bool,
+    has_install_script: Option<bool>,
+    #[serde(borrow, default)]
+    dependencies: Deps<'a>,
+    #[serde(borrow, default)]
+    dev_dependencies: Deps<'a>,
+    #[serde(borrow, default)]
+    optional_dependencies: Deps<'a>,
+    #[serde(borrow, default)]
+    peer_dependencies: Deps<'a>,
+    #[serde(borrow, default)]
+    peer_dependencies_meta: OrderedMap<Cow<'a, str>, PeerMeta>,
+    #[serde(default, deserialize_with = "string_or_list")]
+    os: Vec<String>,
+    #[serde(default, deserialize_with = "string_or_list")]
+    cpu: Vec<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct PeerMeta {
+    #[serde(default)]
+    optional: bool,
+}
+
+/// One node of the v1 `dependencies` tree.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct V1Entry<'a> {
+    #[serde(borrow)]
+    version: Cow<'a, str>,
+    #[serde(borrow)]
+    resolved: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    integrity: Option<Cow<'a, str>>,
+    #[serde(default)]
+    dev: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    bundled: bool,
+    #[serde(borrow, default)]
+    requires: Deps<'a>,
+    #[serde(borrow, default)]
+    dependencies: OrderedMap<Cow<'a, str>, V1Entry<'a>>,
+}
+
+fn string_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => vec![s],
+        OneOrMany::Many(v) => v,
+    })
+}
+
+pub(crate) fn parse(text: &str) -> Result<Lockfile, ParseError> {
+    let root: Root<'_> = serde_json::from_str(text).map_err(|e| ParseError::from_json(&e))?;
+    let version = match &root.lockfile_version {
+        None => {
+            return Err(ParseError::new(
+                "no \"lockfileVersion\" field; expected an npm package-lock.json or npm-shrinkwrap.json",
+            ));
+        }
+        Some(v) => v.as_u64().ok_or_else(|| {
+            ParseError::new(format!("\"lockfileVersion\" is {v}, expected 1, 2 or 3"))
+        })?,
+    };
+    match (version, root.packages) {
+        (2 | 3, Some(packages)) => parse_packages(
+            if version == 2 {
+                Format::NpmV2
+            } else {
+                Format::NpmV3
+            },
+            &packages,
+        ),
+        (2 | 3, None) => Err(ParseError::new(format!(
+            "lockfileVersion {version} without a \"packages\" object"
+        ))),
+        (1, _) => parse_v1(
+            root.name.as_deref(),
+            root.version.as_deref(),
+            &root.dependencies.unwrap_or_default(),
+        ),
+        (v, _) => Err(ParseError::new(format!(
+            "unsupported lockfileVersion {v}: Portcullis reads 1, 2 and 3 (npm 5 to 11); upgrade Portcullis or regenerate the lockfile"
+        ))),
+    }
+}
+
+/// What a `packages` key resolves to.
+#[derive(Clone, Copy)]
+enum Slot {
+    Package(usize),
+    Importer(usize),
+    /// A link entry whose folder is `packages[key]`; resolved once importers are known.
+    Link(usize),
+}
+
+fn parse_packages(
+    format: Format,
+    packages: &OrderedMap<Cow<'_, str>, Entry<'_>>,
+) -> Result<Lockfile, ParseError> {
+    let mut importers = Vec::new();
+    let mut out = Vec::new();
+    let mut slots: HashMap<&str, Slot> = HashMap::with_capacity(packages.len());
+    let mut entries = 0;
+    let mut link_targets: Vec<&str> = Vec::new();
+    let mut importer_entries: Vec<&Entry<'_>> = Vec::new();
+    let mut package_entries: Vec<&Entry<'_>> = Vec::new();
+
+    // The root importer always comes first, even when "" is absent.
+    importers.push(Importer {
+        path: ".".into(),
+        name: None,
+        version: None,
+        dependencies: Vec::new(),
+    });
+    importer_entries.push(&EMPTY_ENTRY);
+    slots.insert("", Slot::Importer(0));
+
+    for (key, entry) in packages.iter() {
+        let key = key.as_ref();
+        let ctx = || format!("packages[{key:?}]");
+        if key.is_empty() {
+            importers[0].name = entry
+                .name
+                .as_deref()
+                .map(|n| spec::name(n, &ctx()))
+                .transpose()?;
+            importers[0].version = entry.version.as_deref().map(str::to_owned);
+            importer_entries[0] = entry;
+            continue;
+        }
+        let Some(installed_name) = installed_name(key) else {
+            // A folder outside node_modules: a workspace member or a linked local package.
+            slots.insert(key, Slot::Importer(importers.len()));
+            importers.push(Importer {
+                path: key.to_owned(),
+                name: entry
+                    .name
+                    .as_deref()
+                    .map(|n| spec::name(n, &ctx()))
+                    .transpose()?,
+                version: entry.version.as_deref().map(str::to_owned),
+                dependencies: Vec::new(),
+            });
+            importer_entries.push(entry);
+            continue;
+        };
+        entries += 1;
+        if entry.link {
+            let target = entry.resolved.as_deref().ok_or_else(|| {
+                ParseError::new(format!("{}: link entry without \"resolved\"", ctx()))
+            })?;
+            slots.insert(key, Slot::Link(link_targets.len()));
+            link_targets.push(target);
+            continue;
+        }
+        let real_name = entry.name.as_deref().unwrap_or(installed_name);
+        let name = spec::name(real_name, &ctx())?;
+        let version = match entry.version.as_deref() {
+            Some(v) => v,
+            None => {
+                return Err(ParseError::new(format!(
+                    "{}: entry has no \"version\"",
+                    ctx()
+                )));
+            }
+        };
+        let source = match entry.resolved.as_deref() {
+            Some(r) => spec::source_from_resolved(r),
+            None => Source::Registry { url: None },
+        };
+        let mut pkg = Package::new(name, spec::version(version, &ctx())?, source, key);
+        pkg.integrity = entry
+            .integrity
+            .as_deref()
+            .map(|i| spec::integrity(i, &ctx()))
+            .transpose()?;
+        pkg.alias = (real_name != installed_name).then(|| installed_name.to_owned());
+        pkg.dev = Some(entry.dev);
+        pkg.optional = Some(entry.optional);
+        pkg.peer = Some(entry.peer);
+        pkg.has_install_script = Some(entry.has_install_script.unwrap_or(false));
+        pkg.bundled = entry.in_bundle;
+        pkg.os.clone_from(&entry.os);
+        pkg.cpu.clone_from(&entry.cpu);
+        if entry.dev_optional {
+            pkg.dev = Some(false);
+            pkg.optional = Some(false);
+        }
+        slots.insert(key, Slot::Package(out.len()));
+        out.push(pkg);
+        package_entries.push(entry);
+    }
+
+    // A link whose folder has no entry of its own still points at a project: give it one.
+    let mut link_slots = Vec::with_capacity(link_targets.len());
+    for target in link_targets {
+        let idx = match slots.get(target) {
+            Some(Slot::Importer(i)) => *i,
+            Some(Slot::Package(_) | Slot::Link(_)) | None => {
+                importers.push(Importer {
+                    path: target.to_owned(),
+                    name: None,
+                    version: None,
+                    dependencies: Vec::new(),
+                });
+                importer_entries.push(&EMPTY_ENTRY);
+                importers.len() - 1
+            }
+        };
+        link_slots.push(idx);
+    }
+    let resolve = |slot: Slot| match slot {
+        Slot::Package(i) => Target::Package(i),
+        Slot::Importer(i) => Target::Importer(i),
+        Slot::Link(l) => Target::Importer(link_slots[l]),
+    };
+
+    let lookup = |from: &str, name: &str| {
+        find_in_node_modules(from, name, |k| slots.get(k).copied()).map(resolve)
+    };
+    for (importer, entry) in importers.iter_mut().zip(&importer_entries) {
+        let from = if importer.path == "." {
+            ""
+        } else {
+            importer.path.as_str()
+        };
+        importer.dependencies = edges(entry, true, |n| lookup(from, n));
+    }
+    for (pkg, entry) in out.iter_mut().zip(&package_entries) {
+        pkg.dependencies = edges(entry, false, |n| lookup(&pkg.location, n));
+    }
+    Ok(Lockfile {
+        format,
+        importers,
+        packages: out,
+        entries,
+        notes: Vec::new(),
+    })
+}
+
+static EMPTY_ENTRY: Entry<'static> = Entry {
+    name: None,
+    version: None,
+    resolved: None,
+    integrity: None,
+    link: false,
+    dev: false,
+    optional: false,
+    dev_optional: false,
+    peer: false,
+    in_bundle: false,
+    has_install_script: None,
+    dependencies: OrderedMap(Vec::new()),
+    dev_dependencies: OrderedMap(Vec::new()),
+    optional_dependencies: OrderedMap(Vec::new()),
+    peer_dependencies: OrderedMap(Vec::new()),
+    peer_dependencies_meta: OrderedMap(Vec::new()),
+    os: Vec::new(),
+    cpu: Vec::new(),
+};
+
+/// The declared edges of an entry, resolved with `lookup`. npm installs devDependencies only
+/// for importers, so packages' dev sections are ignored.
+fn edges(
+    entry: &Entry<'_>,
+    importer: bool,
+    lookup: impl Fn(&str) -> Option<Target>,
+) -> Vec<Dependency> {
+    let optional_peer = |name: &str| {
+        entry
+            .peer_dependencies_meta
+            .iter()
+            .any(|(n, m)| n == name && m.optional)
+    };
+    let mut sections: Vec<(&Deps<'_>, DepKind)> = vec![(&entry.dependencies, DepKind::Prod)];
+    if importer {
+        sections.push((&entry.dev_dependencies, DepKind::Dev));
+    }
+    sections.push((&entry.optional_dependencies, DepKind::Optional));
+    sections.push((&entry.peer_dependencies, DepKind::Peer));
+    let mut out = Vec::new();
+    for (deps, kind) in sections {
+        for (name, req) in deps.iter() {
+            // npm lists optional dependencies in `dependencies` too; keep the optional edge only.
+            if kind == DepKind::Prod && entry.optional_dependencies.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            let target = lookup(name).unwrap_or(Target::Unresolved(match kind {
+                DepKind::Optional => UnresolvedReason::NotInstalled,
+                DepKind::Peer if optional_peer(name) => UnresolvedReason::NotInstalled,
+                _ => UnresolvedReason::Missing,
+            }));
+            out.push(Dependency {
+                name: name.to_string(),
+                req: req.to_string(),
+                kind,
+                target,
+            });
+        }
+    }
+    out
+}
+
+/// `node_modules/a/node_modules/@s/b` → `@s/b`; `None` for folders outside node_modules.
+fn installed_name(key: &str) -> Option<&str> {
+    key.rfind("node_modules/")
+        .map(|i| &key[i + "node_modules/".len()..])
+}
+
+/// Node's module resolution over lockfile keys: from `from` (an install path or a project
+/// folder, `""` for the root) look for `name` in `from/node_modules`, then in each ancestor's.
+fn find_in_node_modules<T>(from: &str, name: &str, get: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let mut dir = from;
+    let mut key = String::with_capacity(from.len() + name.len() + 14);
+    loop {
+        key.clear();
+        if !dir.is_empty() {
+            key.push_str(dir);
+            key.push('/');
+        }
+        key.push_str("node_modules/");
+        key.push_str(name);
+        if let Some(hit) = get(&key) {
+            return Some(hit);
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = parent_dir(dir);
+    }
+}
+
+/// The nearest ancestor folder that can hold a `node_modules`: `a/node_modules/@s/b` → `a`.
+fn parent_dir(dir: &str) -> &str {
+    fn up(d: &str) -> &str {
+        d.rfind('/').map_or("", |i| &d[..i])
+    }
+    let mut d = up(dir);
+    // Step over scope folders and the node_modules folder itself.
+    if d.rsplit('/')
+        .next()
+        .is_some_and(|last| last.starts_with('@'))
+        && d.contains("node_modules")
+    {
+        d = up(d);
+    }
+    if d == "node_modules" || d.ends_with("/node_modules") {
+        d = up(d);
+    }
+    d
+}
+
+fn parse_v1(
+    name: Option<&str>,
+    version: Option<&str>,
+    deps: &OrderedMap<Cow<'_, str>, V1Entry<'_>>,
+) -> Result<Lockfile, ParseError> {
+    let mut packages = Vec::new();
+    let mut requires: Vec<&Deps<'_>> = Vec::new();
+    let mut slots: HashMap<String, usize> = HashMap::new();
+    flatten_v1(deps, "", &mut packages, &mut requires, &mut slots)?;
+
+    for (i, reqs) in requires.iter().enumerate() {
+        let from = packages[i].location.clone();
+        packages[i].dependencies = reqs
+            .iter()
+            .map(|(n, r)| Dependency {
+                name: n.to_string(),
+                req: r.to_string(),
+                kind: DepKind::Prod,
+                target: find_in_node_modules(&from, n, |k| slots.get(k).copied()).map_or(
+                    Target::Unresolved(UnresolvedReason::Missing),
+                    Target::Package,
+                ),
+            })
+            .collect();
+    }
+    // v1 does not record the root's direct dependencies; the top-level entries that nothing
+    // else requires are certainly direct, so they stand in for them.
+    let required: std::collections::HashSet<usize> = packages
+        .iter()
+        .flat_map(|p| p.dependencies.iter())
+        .filter_map(|d| match d.target {
+            Target::Package(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    let root_deps = packages
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| !p.location.contains("/node_modules/") && !required.contains(i))
+        .map(|(i, p)| Dependency {
+            name: p.alias.clone().unwrap_or_else(|| p.name.to_string()),
+            req: p.version.to_string(),
+            kind: match (p.dev, p.optional) {
+                (Some(true), _) => DepKind::Dev,
+                (_, Some(true)) => DepKind::Optional,
+                _ => DepKind::Prod,
+            },
+            target: Target::Package(i),
+        })
+        .collect();
+    let root = Importer {
+        path: ".".into(),
+        name: name.map(|n| spec::name(n, "\"name\"")).transpose()?,
+        version: version.map(str::to_owned),
+        dependencies: root_deps,
+    };
+    Ok(Lockfile {
+        format: Format::NpmV1,
+        importers: vec![root],
+        entries: packages.len(),
+        packages,
+        notes: vec!["lockfileVersion 1 does not record the root project's direct dependencies; top-level entries that nothing else requires are shown as direct".into()],
+    })
+}
+
+fn flatten_v1<'a>(
+    deps: &'a OrderedMap<Cow<'a, str>, V1Entry<'a>>,
+    parent: &str,
+    packages: &mut Vec<Package>,
+    requires: &mut Vec<&'a Deps<'a>>,
+    slots: &mut HashMap<String, usize>,
+) -> Result<(), ParseError> {
+    for (installed, entry) in deps.iter() {
+        let location = if parent.is_empty() {
+            format!("node_modules/{installed}")
+        } else {
+            format!("{parent}/node_modules/{installed}")
+        };
+        let ctx = || format!("dependencies[{location:?}]");
+        let (real, version) =
+            spec::npm_alias(&entry.version).unwrap_or((installed, &entry.version));
+        let source = match (entry.resolved.as_deref(), spec::git_source(&entry.version)) {
+            (_, Some(git)) => git,
+            (Some(r), None) => spec::source_from_resolved(r),
+            (None, None) if entry.version.starts_with("file:") => Source::File {
+                path: entry.version[5..].to_owned(),
+            },
+            (None, None) => Source::Registry { url: None },
+        };
+        let mut pkg = Package::new(
+            spec::name(real, &ctx())?,
+            spec::version(version, &ctx())?,
+            source,
+            location.clone(),
+        );
+        pkg.integrity = entry
+            .integrity
+            .as_deref()
+            .map(|i| spec::integrity(i, &ctx()))
+            .transpose()?;
+        pkg.alias = (real != installed.as_ref()).then(|| installed.to_string());
+        pkg.dev = Some(entry.dev);
+        pkg.optional = Some(entry.optional);
+        pkg.bundled = entry.bundled;
+        slots.insert(location.clone(), packages.len());
+        packages.push(pkg);
+        requires.push(&entry.requires);
+        flatten_v1(&entry.dependencies, &location, packages, requires, slots)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_like_node() {
+        let keys = [
+            "node_modules/a",
+            "node_modules/b",
+            "node_modules/a/node_modules/b",
+            "packages/w/node_modules/c",
+            "node_modules/@s/x",
+        ];
+        let get = |k: &str| keys.iter().position(|x| *x == k);
+        assert_eq!(find_in_node_modules("node_modules/a", "b", get), Some(2));
+        assert_eq!(
+            find_in_node_modules("node_modules/a/node_modules/b", "b", get),
+            Some(2)
+        );
+        assert_eq!(find_in_node_modules("node_modules/@s/x", "b", get), Some(1));
+        assert_eq!(find_in_node_modules("packages/w", "c", get), Some(3));
+        assert_eq!(find_in_node_modules("packages/w", "a", get), Some(0));
+        assert_eq!(find_in_node_modules("", "zz", get), None);
+    }
+
+    #[test]
+    fn v3_with_workspace_alias_and_nesting() {
+        let text = r#"{
+          "name": "app", "lockfileVersion": 3, "requires": true,
+          "packages": {
+            "": {"name": "app", "workspaces": ["packages/w"], "dependencies": {"a": "^1", "is18": "npm:react-is@^18"}, "devDependencies": {"w": "*"}},
+            "packages/w": {"name": "w", "version": "1.0.0", "dependencies": {"a": "^2"}},
+            "node_modules/w": {"resolved": "packages/w", "link": true},
+            "node_modules/a": {"version": "1.0.0", "resolved": "https://r.test/a/-/a-1.0.0.tgz", "integrity": "sha1-hHF9kBvIK+BW6kjjUeD8k5zxcOo=", "hasInstallScript": true},
+            "packages/w/node_modules/a": {"version": "2.0.0", "dev": true},
+            "node_modules/is18": {"name": "react-is", "version": "18.3.1"}
+          }
+        }"#;
+        let lock = parse(text).unwrap();
+        assert_eq!(lock.format, Format::NpmV3);
+        assert_eq!(lock.entries, 4);
+        assert_eq!(lock.packages.len(), 3);
+        assert_eq!(lock.importers.len(), 2);
+        let root = &lock.importers[0];
+        assert_eq!(root.dependencies[0].target, Target::Package(0));
+        assert_eq!(root.dependencies[1].target, Target::Package(2));
+        assert_eq!(root.dependencies[2].target, Target::Importer(1));
+        assert_eq!(lock.importers[1].dependencies[0].target, Target::Package(1));
+        let alias = &lock.packages[2];
+        assert_eq!(
+            (alias.name.as_str(), alias.alias.as_deref()),
+            ("react-is", Some("is18"))
+        );
+        assert_eq!(lock.packages[0].has_install_script, Some(true));
+        assert!(lock.missing_edges().is_empty());
+    }
+
+    #[test]
+    fn v1_tree() {
+        let text = r#"{"name":"x","version":"1.0.0","lockfileVersion":1,"dependencies":{
+            "a":{"version":"1.0.0","requires":{"b":"^1"},"dependencies":{"b":{"version":"1.1.0"}}},
+            "b":{"version":"2.0.0","dev":true},
+            "c":{"version":"npm:b@2.0.0"}}}"#;
+        let lock = parse(text).unwrap();
+        assert_eq!(lock.format, Format::NpmV1);
+        assert_eq!(lock.entries, 4);
+        assert_eq!(lock.packages[0].dependencies[0].target, Target::Package(1));
+        assert_eq!(lock.packages[3].name.as_str(), "b");
+        assert_eq!(lock.importers[0].dependencies.len(), 3);
+    }
+
+    #[test]
+    fn bad_input_is_precise() {
+        let e = parse("{\"lockfileVersion\": 7, \"packages\": {}}").unwrap_err();
+        assert!(e.message.contains("unsupported lockfileVersion 7"), "{e}");
+        let e = parse("{\"packages\": {}}").unwrap_err();
+        assert!(e.message.contains("lockfileVersion"), "{e}");
+        let e = parse(
+            "{\"lockfileVersion\": 3,\n \"packages\": {\"node_modules/a\": {\"version\": 1}}}",
+        )
+        .unwrap_err();
+        assert_eq!(e.line, Some(2), "{e:?}");
+        let e =
+            parse("{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {}}}").unwrap_err();
+        assert!(e.message.contains("no \"version\""), "{e}");
+    }
+}
