@@ -10,6 +10,8 @@ mod bun_binary;
 mod discover;
 mod error;
 mod format;
+mod importers;
+mod manifest;
 mod model;
 mod node_modules;
 mod npm;
@@ -21,6 +23,7 @@ mod yarn_v1;
 pub use discover::{Discovered, discover};
 pub use error::{Error, ParseError};
 pub use format::{Format, FormatFamily};
+pub use manifest::{Manifest, read_project};
 pub use model::{Dependency, Importer, Lockfile, Package, Target, UnresolvedReason};
 
 use std::path::Path;
@@ -47,12 +50,22 @@ pub fn load(path: &Path) -> Result<Lockfile, Error> {
     parse_bytes(family, &bytes).map_err(|e| e.with_path(path, family))
 }
 
-/// Parses `bytes` as a lockfile of `family`. Used by [`load`], fuzzing and benchmarks.
+/// Parses `bytes` as a lockfile of `family`, IO-free. Used by fuzzing and benchmarks.
 pub fn parse_bytes(family: FormatFamily, bytes: &[u8]) -> Result<Lockfile, ParseError> {
+    parse_with_manifests(family, bytes, &[])
+}
+
+/// Parses `bytes` as a lockfile of `family`, taking the importers' declared dependencies from
+/// `manifests` (root first) for formats that do not record them.
+pub fn parse_with_manifests(
+    family: FormatFamily,
+    bytes: &[u8],
+    manifests: &[Manifest],
+) -> Result<Lockfile, ParseError> {
     match family {
-        FormatFamily::BunBinary => bun_binary::parse(bytes),
-        FormatFamily::Npm => npm::parse(as_text(bytes)?),
-        FormatFamily::YarnV1 => yarn_v1::parse(as_text(bytes)?),
+        FormatFamily::BunBinary => bun_binary::parse(bytes, manifests),
+        FormatFamily::Npm => npm::parse(as_text(bytes)?, manifests),
+        FormatFamily::YarnV1 => yarn_v1::parse(as_text(bytes)?, manifests),
         FormatFamily::YarnBerry => yarn_berry::parse(as_text(bytes)?),
         FormatFamily::Pnpm => pnpm::parse(as_text(bytes)?),
         FormatFamily::Bun => bun::parse(as_text(bytes)?),

@@ -12,7 +12,8 @@ use serde::Deserialize;
 
 use crate::spec::{self, OrderedMap};
 use crate::{
-    Dependency, Format, Importer, Lockfile, Package, ParseError, Target, UnresolvedReason,
+    Dependency, Format, Importer, Lockfile, Manifest, Package, ParseError, Target,
+    UnresolvedReason, importers,
 };
 
 type Deps<'a> = OrderedMap<Cow<'a, str>, Cow<'a, str>>;
@@ -113,7 +114,7 @@ fn string_or_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>,
     })
 }
 
-pub(crate) fn parse(text: &str) -> Result<Lockfile, ParseError> {
+pub(crate) fn parse(text: &str, manifests: &[Manifest]) -> Result<Lockfile, ParseError> {
     let root: Root<'_> = serde_json::from_str(text).map_err(|e| ParseError::from_json(&e))?;
     let version = match &root.lockfile_version {
         None => {
@@ -141,6 +142,7 @@ pub(crate) fn parse(text: &str) -> Result<Lockfile, ParseError> {
             root.name.as_deref(),
             root.version.as_deref(),
             &root.dependencies.unwrap_or_default(),
+            manifests,
         ),
         (v, _) => Err(ParseError::new(format!(
             "unsupported lockfileVersion {v}: Portcullis reads 1, 2 and 3 (npm 5 to 11); upgrade Portcullis or regenerate the lockfile"
@@ -418,6 +420,7 @@ fn parse_v1(
     name: Option<&str>,
     version: Option<&str>,
     deps: &OrderedMap<Cow<'_, str>, V1Entry<'_>>,
+    manifests: &[Manifest],
 ) -> Result<Lockfile, ParseError> {
     let mut packages = Vec::new();
     let mut requires: Vec<&Deps<'_>> = Vec::new();
@@ -439,43 +442,24 @@ fn parse_v1(
             })
             .collect();
     }
-    // v1 does not record the root's direct dependencies; the top-level entries that nothing
-    // else requires are certainly direct, so they stand in for them.
-    let required: std::collections::HashSet<usize> = packages
-        .iter()
-        .flat_map(|p| p.dependencies.iter())
-        .filter_map(|d| match d.target {
-            Target::Package(i) => Some(i),
-            _ => None,
-        })
-        .collect();
-    let root_deps = packages
-        .iter()
-        .enumerate()
-        .filter(|(i, p)| !p.location.contains("/node_modules/") && !required.contains(i))
-        .map(|(i, p)| Dependency {
-            name: p.alias.clone().unwrap_or_else(|| p.name.to_string()),
-            req: p.version.to_string(),
-            kind: match (p.dev, p.optional) {
-                (Some(true), _) => DepKind::Dev,
-                (_, Some(true)) => DepKind::Optional,
-                _ => DepKind::Prod,
-            },
-            target: Target::Package(i),
-        })
-        .collect();
-    let root = Importer {
-        path: ".".into(),
-        name: name.map(|n| spec::name(n, "\"name\"")).transpose()?,
-        version: version.map(str::to_owned),
-        dependencies: root_deps,
-    };
+    // v1 does not record the root's direct dependencies: take them from package.json.
+    let mut notes = Vec::new();
+    let mut importers = importers::from_manifests(
+        manifests,
+        &packages,
+        |n, _| slots.get(&format!("node_modules/{n}")).copied(),
+        &mut notes,
+    )?;
+    if manifests.is_empty() {
+        importers[0].name = name.map(|n| spec::name(n, "\"name\"")).transpose()?;
+        importers[0].version = version.map(str::to_owned);
+    }
     Ok(Lockfile {
         format: Format::NpmV1,
-        importers: vec![root],
+        importers,
         entries: packages.len(),
         packages,
-        notes: vec!["lockfileVersion 1 does not record the root project's direct dependencies; top-level entries that nothing else requires are shown as direct".into()],
+        notes,
     })
 }
 
@@ -564,7 +548,7 @@ mod tests {
             "node_modules/is18": {"name": "react-is", "version": "18.3.1"}
           }
         }"#;
-        let lock = parse(text).unwrap();
+        let lock = parse(text, &[]).unwrap();
         assert_eq!(lock.format, Format::NpmV3);
         assert_eq!(lock.entries, 4);
         assert_eq!(lock.packages.len(), 3);
@@ -589,7 +573,7 @@ mod tests {
             "a":{"version":"1.0.0","requires":{"b":"^1"},"dependencies":{"b":{"version":"1.1.0"}}},
             "b":{"version":"2.0.0","dev":true},
             "c":{"version":"npm:b@2.0.0"}}}"#;
-        let lock = parse(text).unwrap();
+        let lock = parse(text, &[]).unwrap();
         assert_eq!(lock.format, Format::NpmV1);
         assert_eq!(lock.entries, 4);
         assert_eq!(lock.packages[0].dependencies[0].target, Target::Package(1));
@@ -597,19 +581,23 @@ mod tests {
         assert_eq!(lock.importers[0].dependencies.len(), 3);
     }
 
+    fn parse_text(text: &str) -> Result<Lockfile, ParseError> {
+        parse(text, &[])
+    }
+
     #[test]
     fn bad_input_is_precise() {
-        let e = parse("{\"lockfileVersion\": 7, \"packages\": {}}").unwrap_err();
+        let e = parse_text("{\"lockfileVersion\": 7, \"packages\": {}}").unwrap_err();
         assert!(e.message.contains("unsupported lockfileVersion 7"), "{e}");
-        let e = parse("{\"packages\": {}}").unwrap_err();
+        let e = parse_text("{\"packages\": {}}").unwrap_err();
         assert!(e.message.contains("lockfileVersion"), "{e}");
-        let e = parse(
+        let e = parse_text(
             "{\"lockfileVersion\": 3,\n \"packages\": {\"node_modules/a\": {\"version\": 1}}}",
         )
         .unwrap_err();
         assert_eq!(e.line, Some(2), "{e:?}");
-        let e =
-            parse("{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {}}}").unwrap_err();
+        let e = parse_text("{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {}}}")
+            .unwrap_err();
         assert!(e.message.contains("no \"version\""), "{e}");
     }
 }
