@@ -1,0 +1,89 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success; nothing at deny level
+  1  a deny-level finding (`why`: the package is not in the graph)
+  2  could not do the job: unreadable or unsupported input, no lockfile, no packages";
+
+/// npm supply-chain security: know what is in your tree, what looks wrong, and install safely.
+#[derive(Debug, Parser)]
+#[command(name = "portcullis", version, about, after_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the dependency graph: a summary line and a tree (or JSON).
+    #[command(after_help = EXIT_CODES)]
+    Ls(LsArgs),
+    /// Show every path from a project to a package, shortest first (like `npm explain`).
+    #[command(after_help = EXIT_CODES)]
+    Why(WhyArgs),
+}
+
+/// Where the project is.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// Project directory: its lockfile is found the way its package manager would find it.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Read this lockfile (any supported format, detected from content) instead of discovering one.
+    #[arg(long, value_name = "PATH")]
+    pub lockfile: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct LsArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Tree levels below each project to show (0 = direct dependencies only).
+    #[arg(long, default_value_t = 0, conflicts_with = "all")]
+    pub depth: usize,
+    /// Show the whole tree.
+    #[arg(long)]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LsFormat::Human)]
+    pub format: LsFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LsFormat {
+    /// Summary line and tree.
+    Human,
+    /// One entry per unique name@version@source (`schema_version` 1).
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct WhyArgs {
+    /// The package: `name` or `name@version` (scoped names work: `@scope/name@1.2.3`).
+    pub package: String,
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Show at most this many paths per package version; the rest are counted.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = WhyFormat::Human)]
+    pub format: WhyFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WhyFormat {
+    /// Paths as text.
+    Human,
+    /// Paths as JSON (`schema_version` 1).
+    Json,
+    /// A Mermaid flowchart of the paths.
+    Mermaid,
+    /// A Graphviz DOT graph of the paths.
+    Dot,
+}
