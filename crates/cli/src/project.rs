@@ -30,7 +30,12 @@ pub fn load(args: &ProjectArgs) -> Result<Project> {
                     display(other)
                 );
             }
-            found.path
+            // `./package-lock.json` reads better as `package-lock.json` in every message.
+            found
+                .path
+                .strip_prefix(".")
+                .map(Path::to_path_buf)
+                .unwrap_or(found.path)
         }
     };
     let lock = portcullis_lockfile::load(&path)?;

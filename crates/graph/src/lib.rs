@@ -103,7 +103,10 @@ impl<'a> DependencyGraph<'a> {
         match node {
             Node::Package(p) => {
                 let pkg = &self.lock.packages[p];
-                format!("{}@{}", pkg.name, pkg.version)
+                match &pkg.alias {
+                    Some(alias) => format!("{alias}@npm:{}@{}", pkg.name, pkg.version),
+                    None => format!("{}@{}", pkg.name, pkg.version),
+                }
             }
             Node::Importer(i) => importer_label(&self.lock.importers[i]),
         }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use portcullis_lockfile::{Dependency, Target, UnresolvedReason};
 
-use crate::{DependencyGraph, Node, importer_label};
+use crate::{DependencyGraph, Node};
 
 /// What to show in a tree.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,17 +22,18 @@ pub fn render_tree(graph: &DependencyGraph<'_>, options: TreeOptions) -> String 
     let mut out = String::new();
     let mut expanded = vec![false; lock.packages.len()];
     for (i, importer) in lock.importers.iter().enumerate() {
+        let name = importer.name.as_ref().map_or("(unnamed)", |n| n.as_str());
         let version = importer
             .version
             .as_deref()
             .map(|v| format!("@{v}"))
             .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{}{version} {}",
-            importer_label(importer),
-            importer.path
-        );
+        let path = if importer.path == "." {
+            String::new()
+        } else {
+            format!(" ({})", importer.path)
+        };
+        let _ = writeln!(out, "{name}{version}{path}");
         let mut walker = Walker {
             graph,
             options,
@@ -203,10 +204,10 @@ mod tests {
         let full = render_tree(&g, TreeOptions { depth: None });
         assert_eq!(
             full,
-            "app .\n├── a@1\n│   └── b@2\n│       └── c@3\n└── b@2 (deduped)\n"
+            "app\n├── a@1\n│   └── b@2\n│       └── c@3\n└── b@2 (deduped)\n"
         );
         let top = render_tree(&g, TreeOptions { depth: Some(0) });
-        assert_eq!(top, "app .\n├── a@1\n└── b@2\n");
+        assert_eq!(top, "app\n├── a@1\n└── b@2\n");
     }
 
     #[test]

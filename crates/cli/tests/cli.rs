@@ -1,0 +1,242 @@
+//! End-to-end tests of the `portcullis` binary: real output (snapshots), exit codes, and
+//! precise errors on bad input.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+fn portcullis(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("portcullis").expect("binary");
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("run");
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf8")
+}
+
+#[test]
+fn ls_human_tree() {
+    let dir = fixture("npm-workspace");
+    insta::assert_snapshot!("ls_depth_0", stdout_of(portcullis(&dir).arg("ls")));
+    insta::assert_snapshot!("ls_all", stdout_of(portcullis(&dir).args(["ls", "--all"])));
+    portcullis(&dir)
+        .arg("ls")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "using package-lock.json (the only lockfile)",
+        ));
+}
+
+#[test]
+fn ls_json_contract() {
+    let dir = fixture("npm-workspace");
+    let out = stdout_of(portcullis(&dir).args(["ls", "--format", "json"]));
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["project"]["format"], "npm-v3");
+    // One entry per unique name@version@source: kind-of 6.0.3 (registry) and 6.0.2 (git).
+    let packages = json["packages"].as_array().expect("packages");
+    assert_eq!(packages.len(), 5);
+    insta::assert_json_snapshot!("ls_json", json);
+}
+
+#[test]
+fn why_formats() {
+    let dir = fixture("npm-workspace");
+    insta::assert_snapshot!(
+        "why_kind_of",
+        stdout_of(portcullis(&dir).args(["why", "kind-of"]))
+    );
+    insta::assert_snapshot!(
+        "why_kind_of_mermaid",
+        stdout_of(portcullis(&dir).args(["why", "kind-of@6.0.3", "--format", "mermaid"]))
+    );
+    insta::assert_snapshot!(
+        "why_kind_of_dot",
+        stdout_of(portcullis(&dir).args(["why", "kind-of@6.0.3", "--format", "dot"]))
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(portcullis(&dir).args([
+        "why",
+        "is-number",
+        "--format",
+        "json",
+    ])))
+    .expect("json");
+    insta::assert_json_snapshot!("why_is_number_json", json);
+}
+
+#[test]
+fn why_unknown_package_exits_1() {
+    portcullis(&fixture("npm-workspace"))
+        .args(["why", "no-such-package"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no-such-package is not in the dependency graph",
+        ));
+}
+
+#[test]
+fn why_limit_counts_the_rest() {
+    let out = stdout_of(portcullis(&fixture("npm-workspace")).args([
+        "why",
+        "kind-of@6.0.3",
+        "--limit",
+        "1",
+    ]));
+    assert!(out.contains("… and 1 more"), "{out}");
+}
+
+/// Writes `content` to `name` in a fresh directory and runs `portcullis ls` there.
+fn ls_on(name: &str, content: &[u8]) -> assert_cmd::assert::Assert {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(name), content).expect("write");
+    let assert = portcullis(dir.path()).arg("ls").assert();
+    drop(dir);
+    assert
+}
+
+#[test]
+fn bad_input_exits_2_with_a_precise_message() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        (
+            "package-lock.json",
+            b"",
+            "package-lock.json: not a lockfile format Portcullis knows: the file is empty",
+        ),
+        (
+            "package-lock.json",
+            b"{\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"node_modules/a\": {",
+            "package-lock.json:4:",
+        ),
+        (
+            "package-lock.json",
+            b"\x7fELF\x02\x01\x01\0\0\0",
+            "package-lock.json: not a lockfile format Portcullis knows: the file is binary",
+        ),
+        (
+            "package-lock.json",
+            b"hello: world\n",
+            "the file starts with \"hello: world\"",
+        ),
+        (
+            "package-lock.json",
+            b"{\"lockfileVersion\": 99, \"packages\": {}}",
+            "unsupported lockfileVersion 99",
+        ),
+        (
+            "package-lock.json",
+            b"{\"lockfileVersion\": 3, \"packages\": {\"\": {\"name\": \"x\"}}}",
+            "lists no packages",
+        ),
+        (
+            "package-lock.json",
+            b"[1, 2, 3]",
+            "package-lock.json: not a lockfile format Portcullis knows",
+        ),
+    ];
+    for (name, content, expected) in cases {
+        ls_on(name, content)
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(*expected));
+    }
+}
+
+#[test]
+fn no_lockfile_exits_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    portcullis(dir.path()).arg("ls").assert().code(2).stderr(
+        predicate::str::contains("no lockfile found").and(predicate::str::contains(
+            "package-lock.json, pnpm-lock.yaml",
+        )),
+    );
+}
+
+#[test]
+fn huge_file_is_refused_without_reading_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("package-lock.json");
+    // A sparse 1 GiB file: refused by size before any read.
+    std::fs::File::create(&path)
+        .and_then(|f| f.set_len(1 << 30))
+        .expect("sparse file");
+    portcullis(dir.path())
+        .arg("ls")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over the").and(predicate::str::contains("limit")));
+}
+
+#[test]
+fn several_lockfiles_say_which_was_used() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let src = fixture("npm-workspace").join("package-lock.json");
+    std::fs::copy(&src, dir.path().join("package-lock.json")).expect("copy");
+    std::fs::write(dir.path().join("yarn.lock"), "# yarn lockfile v1\n").expect("write");
+    portcullis(dir.path()).arg("ls").assert().success().stderr(
+        predicate::str::contains("using package-lock.json")
+            .and(predicate::str::contains("also found yarn.lock, not used")),
+    );
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = stdout_of(
+        Command::cargo_bin("portcullis")
+            .expect("binary")
+            .arg("--help"),
+    );
+    assert!(
+        out.contains("Exit codes:") && out.contains("2  could not do the job"),
+        "{out}"
+    );
+}
+
+/// Every corpus lockfile lists from the CLI (the parse itself is checked against truth counts
+/// in the lockfile crate's corpus test).
+#[test]
+fn corpus_lists_from_the_cli() {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/lockfiles");
+    if !corpus.is_dir() {
+        eprintln!(
+            "\n!!!!!!!! CORPUS ABSENT: {} not found; corpus_lists_from_the_cli checked NOTHING !!!!!!!!\n",
+            corpus.display()
+        );
+        return;
+    }
+    let big = corpus.join("package-lock-v3/theia-2026-08-package-lock.json");
+    let out = stdout_of(
+        portcullis(Path::new("."))
+            .args(["ls", "--format", "json", "--lockfile"])
+            .arg(&big),
+    );
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["project"]["format"], "npm-v3");
+    assert_eq!(
+        json["project"]["importers"].as_array().map(Vec::len),
+        Some(107)
+    );
+    let why = stdout_of(
+        portcullis(Path::new("."))
+            .args(["why", "ms", "--lockfile"])
+            .arg(&big),
+    );
+    assert!(why.contains("ms@2.1.3"), "{why}");
+}
