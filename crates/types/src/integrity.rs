@@ -109,7 +109,7 @@ impl Integrity {
 /// Length in bytes that a standard base64 string decodes to, if it is well formed.
 fn decoded_len(b64: &str) -> Option<usize> {
     let bytes = b64.as_bytes();
-    if bytes.is_empty() || bytes.len() % 4 != 0 {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(4) {
         return None;
     }
     let pad = bytes.iter().rev().take_while(|&&b| b == b'=').count();
