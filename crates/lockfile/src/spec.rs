@@ -198,3 +198,125 @@ impl<'de, K: serde::Deserialize<'de>, V: serde::Deserialize<'de>> serde::Deseria
         d.deserialize_map(Visitor(std::marker::PhantomData))
     }
 }
+
+/// A string borrowed from the input when it has no escapes, owned otherwise. Serde's own
+/// `Cow<str>` only borrows as a struct field marked `#[serde(borrow)]`; inside maps, sequences
+/// and hand-written visitors it always allocates, which matters in lockfile hot loops.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct Str<'a>(pub(crate) std::borrow::Cow<'a, str>);
+
+impl std::ops::Deref for Str<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Str<'_> {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> serde::Deserialize<'de> for Str<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(
+                self,
+                v: &'de str,
+            ) -> Result<Self::Value, E> {
+                Ok(Str(std::borrow::Cow::Borrowed(v)))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(std::borrow::Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(std::borrow::Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(Visitor)
+    }
+}
+
+/// `os`/`cpu` style fields: one string or a list of strings (package.json allows both).
+pub(crate) fn string_or_list<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<String>, D::Error> {
+    struct Visitor;
+    impl<'de> serde::de::Visitor<'de> for Visitor {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a string or a list of strings")
+        }
+        fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(vec![v.to_owned()])
+        }
+        fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+            Ok(Vec::new())
+        }
+        fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            self,
+            mut seq: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::new();
+            while let Some(s) = seq.next_element::<String>()? {
+                out.push(s);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_any(Visitor)
+}
+
+/// Node's module resolution over npm-style install paths (`node_modules/a/node_modules/b`):
+/// from `from` (an install path or a project folder, `""` for the root) look for `name` in
+/// `from/node_modules`, then in each ancestor's, until the root.
+pub(crate) fn find_in_node_modules<T>(
+    from: &str,
+    name: &str,
+    get: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let mut dir = from;
+    let mut key = String::with_capacity(from.len() + name.len() + 14);
+    loop {
+        key.clear();
+        if !dir.is_empty() {
+            key.push_str(dir);
+            key.push('/');
+        }
+        key.push_str("node_modules/");
+        key.push_str(name);
+        if let Some(hit) = get(&key) {
+            return Some(hit);
+        }
+        if dir.is_empty() {
+            return None;
+        }
+        dir = node_modules_parent(dir);
+    }
+}
+
+/// The nearest ancestor folder that can hold a `node_modules`: `a/node_modules/@s/b` → `a`.
+fn node_modules_parent(dir: &str) -> &str {
+    fn up(d: &str) -> &str {
+        d.rfind('/').map_or("", |i| &d[..i])
+    }
+    let mut d = up(dir);
+    // Step over scope folders and the node_modules folder itself.
+    if d.rsplit('/')
+        .next()
+        .is_some_and(|last| last.starts_with('@'))
+        && d.contains("node_modules")
+    {
+        d = up(d);
+    }
+    if d == "node_modules" || d.ends_with("/node_modules") {
+        d = up(d);
+    }
+    d
+}
