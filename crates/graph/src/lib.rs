@@ -149,18 +149,17 @@ pub(crate) mod test_support {
     use portcullis_lockfile::{Dependency, Format, Importer, Lockfile, Package, Target};
     use portcullis_types::{DepKind, PackageName, Source, Version};
 
+    /// A test package: (name, version, [(dependency target index, kind)]).
+    pub type Spec<'a> = (&'a str, &'a str, &'a [(usize, DepKind)]);
+
     /// `packages`: (name, version, [(dep target index, kind)]); `roots`: root importer edges.
-    pub fn lock(
-        packages: &[(&str, &str, &[(usize, DepKind)])],
-        roots: &[(usize, DepKind)],
-    ) -> Lockfile {
-        let edge =
-            |(t, kind): &(usize, DepKind), pkgs: &[(&str, &str, &[(usize, DepKind)])]| Dependency {
-                name: pkgs[*t].0.to_owned(),
-                req: "*".to_owned(),
-                kind: *kind,
-                target: Target::Package(*t),
-            };
+    pub fn lock(packages: &[Spec<'_>], roots: &[(usize, DepKind)]) -> Lockfile {
+        let edge = |(t, kind): &(usize, DepKind), pkgs: &[Spec<'_>]| Dependency {
+            name: pkgs[*t].0.to_owned(),
+            req: "*".to_owned(),
+            kind: *kind,
+            target: Target::Package(*t),
+        };
         let pkgs = packages
             .iter()
             .map(|(n, v, deps)| {

@@ -49,6 +49,22 @@ pub enum Error {
         /// What went wrong, and where.
         error: ParseError,
     },
+    /// Readable, but refused: over a safety limit, or a layout Portcullis will not read.
+    #[error("{}: {reason}", path.display())]
+    Refused {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why, and what to do instead.
+        reason: String,
+    },
+    /// A package.json that is not valid.
+    #[error("{}{}: invalid package.json: {error}", path.display(), error.location())]
+    Manifest {
+        /// The package.json.
+        path: PathBuf,
+        /// What went wrong, and where.
+        error: ParseError,
+    },
     /// No lockfile in a directory.
     #[error("{}: no lockfile found (looked for {looked_for}); run your package manager's install to create one, or pass --lockfile PATH", dir.display())]
     NotFound {
@@ -122,6 +138,14 @@ impl ParseError {
             (Some(l), Some(c)) => format!(":{l}:{c}"),
             (Some(l), None) => format!(":{l}"),
             _ => String::new(),
+        }
+    }
+
+    /// Attaches the package.json this error came from.
+    pub fn for_manifest(self, path: &std::path::Path) -> Error {
+        Error::Manifest {
+            path: path.to_owned(),
+            error: self,
         }
     }
 

@@ -282,7 +282,7 @@ fn parse_packages(
     };
 
     let lookup = |from: &str, name: &str| {
-        find_in_node_modules(from, name, |k| slots.get(k).copied()).map(resolve)
+        spec::find_in_node_modules(from, name, |k| slots.get(k).copied()).map(resolve)
     };
     for (importer, entry) in importers.iter_mut().zip(&importer_entries) {
         let from = if importer.path == "." {
@@ -373,49 +373,6 @@ fn installed_name(key: &str) -> Option<&str> {
         .map(|i| &key[i + "node_modules/".len()..])
 }
 
-/// Node's module resolution over lockfile keys: from `from` (an install path or a project
-/// folder, `""` for the root) look for `name` in `from/node_modules`, then in each ancestor's.
-fn find_in_node_modules<T>(from: &str, name: &str, get: impl Fn(&str) -> Option<T>) -> Option<T> {
-    let mut dir = from;
-    let mut key = String::with_capacity(from.len() + name.len() + 14);
-    loop {
-        key.clear();
-        if !dir.is_empty() {
-            key.push_str(dir);
-            key.push('/');
-        }
-        key.push_str("node_modules/");
-        key.push_str(name);
-        if let Some(hit) = get(&key) {
-            return Some(hit);
-        }
-        if dir.is_empty() {
-            return None;
-        }
-        dir = parent_dir(dir);
-    }
-}
-
-/// The nearest ancestor folder that can hold a `node_modules`: `a/node_modules/@s/b` → `a`.
-fn parent_dir(dir: &str) -> &str {
-    fn up(d: &str) -> &str {
-        d.rfind('/').map_or("", |i| &d[..i])
-    }
-    let mut d = up(dir);
-    // Step over scope folders and the node_modules folder itself.
-    if d.rsplit('/')
-        .next()
-        .is_some_and(|last| last.starts_with('@'))
-        && d.contains("node_modules")
-    {
-        d = up(d);
-    }
-    if d == "node_modules" || d.ends_with("/node_modules") {
-        d = up(d);
-    }
-    d
-}
-
 fn parse_v1(
     name: Option<&str>,
     version: Option<&str>,
@@ -435,7 +392,7 @@ fn parse_v1(
                 name: n.to_string(),
                 req: r.to_string(),
                 kind: DepKind::Prod,
-                target: find_in_node_modules(&from, n, |k| slots.get(k).copied()).map_or(
+                target: spec::find_in_node_modules(&from, n, |k| slots.get(k).copied()).map_or(
                     Target::Unresolved(UnresolvedReason::Missing),
                     Target::Package,
                 ),
@@ -524,15 +481,21 @@ mod tests {
             "node_modules/@s/x",
         ];
         let get = |k: &str| keys.iter().position(|x| *x == k);
-        assert_eq!(find_in_node_modules("node_modules/a", "b", get), Some(2));
         assert_eq!(
-            find_in_node_modules("node_modules/a/node_modules/b", "b", get),
+            spec::find_in_node_modules("node_modules/a", "b", get),
             Some(2)
         );
-        assert_eq!(find_in_node_modules("node_modules/@s/x", "b", get), Some(1));
-        assert_eq!(find_in_node_modules("packages/w", "c", get), Some(3));
-        assert_eq!(find_in_node_modules("packages/w", "a", get), Some(0));
-        assert_eq!(find_in_node_modules("", "zz", get), None);
+        assert_eq!(
+            spec::find_in_node_modules("node_modules/a/node_modules/b", "b", get),
+            Some(2)
+        );
+        assert_eq!(
+            spec::find_in_node_modules("node_modules/@s/x", "b", get),
+            Some(1)
+        );
+        assert_eq!(spec::find_in_node_modules("packages/w", "c", get), Some(3));
+        assert_eq!(spec::find_in_node_modules("packages/w", "a", get), Some(0));
+        assert_eq!(spec::find_in_node_modules("", "zz", get), None);
     }
 
     #[test]
