@@ -103,6 +103,19 @@ fn why_limit_counts_the_rest() {
     assert!(out.contains("… and 1 more"), "{out}");
 }
 
+/// Every node is an alias expanding nine times: 9^9 nodes if an unbounded parser expanded it.
+const ALIAS_BOMB: &str = "lockfileVersion: '9.0'
+a: &a [x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+";
+
 /// Writes `content` to `name` in a fresh directory and runs `portcullis ls` there.
 fn ls_on(name: &str, content: &[u8]) -> assert_cmd::assert::Assert {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -149,6 +162,33 @@ fn bad_input_exits_2_with_a_precise_message() {
             "package-lock.json",
             b"[1, 2, 3]",
             "package-lock.json: not a lockfile format Portcullis knows",
+        ),
+        (
+            "pnpm-lock.yaml",
+            b"lockfileVersion: '12.0'\n",
+            "unsupported lockfileVersion",
+        ),
+        ("pnpm-lock.yaml", ALIAS_BOMB.as_bytes(), "pnpm-lock.yaml"),
+        (
+            "pnpm-lock.yaml",
+            b"lockfileVersion: '9.0'\npackages:\n  foo@1.0.0: [unclosed\n",
+            "pnpm-lock.yaml:",
+        ),
+        (
+            "yarn.lock",
+            b"# yarn lockfile v1\n\nlodash@^4:\n  version\n",
+            "yarn.lock:4:",
+        ),
+        ("yarn.lock", b"__metadata:\n  version: 99\n", "yarn.lock"),
+        (
+            "bun.lock",
+            b"{\n  \"lockfileVersion\": 7,\n  \"workspaces\": {},\n}",
+            "bun.lock:2:",
+        ),
+        (
+            "bun.lockb",
+            b"#!/usr/bin/env bun\nbun-lockfile-format-v0\n\x02\0",
+            "bun.lockb",
         ),
     ];
     for (name, content, expected) in cases {

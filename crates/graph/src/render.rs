@@ -22,7 +22,14 @@ pub fn render_tree(graph: &DependencyGraph<'_>, options: TreeOptions) -> String 
     let mut out = String::new();
     let mut expanded = vec![false; lock.packages.len()];
     for (i, importer) in lock.importers.iter().enumerate() {
-        let name = importer.name.as_ref().map_or("(unnamed)", |n| n.as_str());
+        let name = importer.name.as_ref().map_or(
+            if importer.path == "." {
+                "(root)"
+            } else {
+                "(unnamed)"
+            },
+            |n| n.as_str(),
+        );
         let version = importer
             .version
             .as_deref()
