@@ -44,9 +44,9 @@ for lock in "$corpus"/package-lock-v*/*.json; do
     }' "$dir" "$target"
   echo "== $name ($(du -k "$lock" | cut -f1) KiB)"
   hyperfine -N -i --warmup 2 --runs 10 --export-json "$work/$name.hyperfine.json" \
-    -n "npm ls" "npm ls --all --package-lock-only --json --ignore-scripts --prefix $dir" \
+    -n "npm ls" "npm ls --all --package-lock-only --json --ignore-scripts --offline --no-update-notifier --prefix $dir" \
     -n "portcullis ls" "$bin ls --format json --lockfile $dir/$target" 2>&1 | grep -E "Time|±|faster|^  " || true
-  for cmd in "npm ls --all --package-lock-only --json --ignore-scripts --prefix $dir" "$bin ls --format json --lockfile $dir/$target"; do
+  for cmd in "npm ls --all --package-lock-only --json --ignore-scripts --offline --no-update-notifier --prefix $dir" "$bin ls --format json --lockfile $dir/$target"; do
     /usr/bin/time -f "%M" $cmd >/dev/null 2>"$work/time.err" || true
     echo "   peak RSS $(tail -1 "$work/time.err") KiB: ${cmd%% --*}"
   done

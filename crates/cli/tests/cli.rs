@@ -280,3 +280,57 @@ fn corpus_lists_from_the_cli() {
     );
     assert!(why.contains("ms@2.1.3"), "{why}");
 }
+
+#[test]
+fn installed_node_modules_without_a_lockfile() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let write = |rel: &str, json: &str| {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, json).expect("write");
+    };
+    write(
+        "package.json",
+        r#"{"name":"app","version":"1.0.0","dependencies":{"a":"^1.0.0"}}"#,
+    );
+    write(
+        "node_modules/a/package.json",
+        r#"{"name":"a","version":"1.0.0","dependencies":{"b":"^2.0.0"}}"#,
+    );
+    write(
+        "node_modules/b/package.json",
+        r#"{"name":"b","version":"2.1.0","scripts":{"postinstall":"node setup.js"}}"#,
+    );
+    let out = portcullis(dir.path())
+        .args(["ls", "--all"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("node_modules (node-modules): 1 importers, 2 packages"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("├── a@1.0.0") || stdout.contains("└── a@1.0.0"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("b@2.1.0"), "{stdout}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("no lockfile; reading the installed node_modules tree")
+    );
+    let json: serde_json::Value = serde_json::from_str(&stdout_of(
+        portcullis(dir.path()).args(["ls", "--format", "json"]),
+    ))
+    .expect("json");
+    let b = json["packages"]
+        .as_array()
+        .and_then(|p| p.iter().find(|p| p["name"] == "b"))
+        .expect("b listed");
+    assert_eq!(b["has_install_script"], true);
+}
