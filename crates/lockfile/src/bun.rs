@@ -8,127 +8,19 @@
 //! the file: from `a/b`, try `a/b/dep`, then `a/dep`, then `dep`; a workspace tries
 //! `<its name>/dep`, then `dep`; the root only `dep`.
 
+mod document;
+mod paths;
+
 use std::collections::HashMap;
-use std::fmt;
 
 use portcullis_types::{DepKind, Source};
-use serde::Deserialize;
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use crate::spec::{self, OrderedMap, Str};
-use crate::{
-    Dependency, Format, Importer, Lockfile, Package, ParseError, Target, UnresolvedReason,
-};
-
-type Deps<'a> = OrderedMap<Str<'a>, Str<'a>>;
+use crate::{Dependency, Format, Importer, Lockfile, Package, ParseError, Target};
+use document::{Deps, Entry, Kind, Root, Workspace};
+use paths::{installed_name, resolve_from, valid_key};
 
 const SUPPORTED: &str = "Portcullis reads bun.lock lockfileVersion 0 and 1 (Bun 1.1.39 to 1.3)";
-
-/// The top-level object. Hand-written so that `lockfileVersion` (which Bun writes first) is
-/// checked before anything else is interpreted, and so that unknown keys are reported.
-#[derive(Default)]
-struct Root<'a> {
-    version: Option<u64>,
-    workspaces: Option<OrderedMap<Str<'a>, Workspace<'a>>>,
-    packages: OrderedMap<Str<'a>, Entry<'a>>,
-    trusted: Vec<Str<'a>>,
-    patched: OrderedMap<Str<'a>, Str<'a>>,
-    unknown_keys: Vec<String>,
-}
-
-impl<'de> Deserialize<'de> for Root<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Root<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a bun.lock object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Root<'de>, A::Error> {
-                let mut root = Root::default();
-                while let Some(key) = map.next_key::<Str<'de>>()? {
-                    match &*key {
-                        "lockfileVersion" => {
-                            root.version = Some(map.next_value::<LockfileVersion>()?.0);
-                        }
-                        "workspaces" => root.workspaces = Some(map.next_value()?),
-                        "packages" => root.packages = map.next_value()?,
-                        "trustedDependencies" => root.trusted = map.next_value()?,
-                        "patchedDependencies" => root.patched = map.next_value()?,
-                        // Already applied by Bun when it resolved the versions written here
-                        // (catalogs, overrides) or only a default for the linker (configVersion).
-                        "configVersion" | "catalog" | "catalogs" | "overrides" => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                            root.unknown_keys.push(key.to_string());
-                        }
-                    }
-                }
-                Ok(root)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
-struct LockfileVersion(u64);
-
-impl<'de> Deserialize<'de> for LockfileVersion {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = serde_json::Value::deserialize(d)?;
-        match v.as_u64() {
-            Some(n @ (0 | 1)) => Ok(Self(n)),
-            _ => Err(de::Error::custom(format!(
-                "unsupported lockfileVersion {v}: {SUPPORTED}; upgrade Portcullis, or regenerate the lockfile with a Bun version that writes one of those"
-            ))),
-        }
-    }
-}
-
-/// One value of `workspaces`.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Workspace<'a> {
-    #[serde(borrow)]
-    name: Option<Str<'a>>,
-    #[serde(borrow)]
-    version: Option<Str<'a>>,
-    #[serde(borrow, default)]
-    dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    dev_dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    optional_dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    peer_dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    optional_peers: Vec<Str<'a>>,
-}
-
-/// The object inside a `packages` array: dependencies, platform, bundling. (`bin`/`binDir`
-/// are not part of the model.)
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct Info<'a> {
-    #[serde(borrow, default)]
-    dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    dev_dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    optional_dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    peer_dependencies: Deps<'a>,
-    #[serde(borrow, default)]
-    optional_peers: Vec<Str<'a>>,
-    #[serde(default, deserialize_with = "spec::string_or_list")]
-    os: Vec<String>,
-    #[serde(default, deserialize_with = "spec::string_or_list")]
-    cpu: Vec<String>,
-    #[serde(default)]
-    bundled: bool,
-}
 
 /// The four dependency sections of a workspace or package, in manifest order.
 fn sections<'s, 'a>(
@@ -143,148 +35,6 @@ fn sections<'s, 'a>(
         (optional, DepKind::Optional),
         (peer, DepKind::Peer),
     ]
-}
-
-/// How a package was resolved, from the part of its identifier after `name@`. Each kind has
-/// its own array layout (from Bun's `bun.lock.zig`):
-///
-/// ```text
-/// npm        [ "name@1.2.3", registry-url-or-"", INFO, integrity ]
-/// workspace  [ "name@workspace:path" ]            (v0: [ ident, INFO ])
-/// root       [ "name@root:", { bin } ]
-/// symlink    [ "name@link:path", INFO ]
-/// folder     [ "name@file:path", INFO ]
-/// tarball    [ "name@https://…/x.tgz" or "name@./x.tgz", INFO, integrity? ]
-/// git        [ "name@git+…" or "name@github:user/repo#ref", INFO, resolved-commit, integrity? ]
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Npm,
-    Workspace,
-    Root,
-    Link,
-    Folder,
-    RemoteTarball,
-    LocalTarball,
-    Git,
-    Github,
-}
-
-impl Kind {
-    fn of(reference: &str) -> Kind {
-        const GIT: [&str; 4] = ["git+", "git://", "git@", "ssh://"];
-        const TARBALL_EXT: [&str; 3] = [".tgz", ".tar.gz", ".tar"];
-        if reference.starts_with("root:") {
-            Kind::Root
-        } else if reference.starts_with("workspace:") {
-            Kind::Workspace
-        } else if reference.starts_with("link:") {
-            Kind::Link
-        } else if reference.starts_with("file:") {
-            Kind::Folder
-        } else if reference.starts_with("github:") {
-            Kind::Github
-        } else if GIT.iter().any(|p| reference.starts_with(p)) {
-            Kind::Git
-        } else if reference.starts_with("https://") || reference.starts_with("http://") {
-            Kind::RemoteTarball
-        } else if TARBALL_EXT.iter().any(|e| reference.ends_with(e))
-            || reference.starts_with("./")
-            || reference.starts_with("../")
-            || reference.starts_with('/')
-        {
-            Kind::LocalTarball
-        } else {
-            Kind::Npm
-        }
-    }
-}
-
-/// One value of `packages`.
-struct Entry<'a> {
-    ident: Str<'a>,
-    kind: Kind,
-    registry: Option<Str<'a>>,
-    info: Info<'a>,
-    integrity: Option<Str<'a>>,
-    git_commit: Option<Str<'a>>,
-    /// Trailing array elements this parser does not know.
-    extra: usize,
-}
-
-impl<'de> Deserialize<'de> for Entry<'de> {
-    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_seq(EntryVisitor)
-    }
-}
-
-struct EntryVisitor;
-
-impl<'de> Visitor<'de> for EntryVisitor {
-    type Value = Entry<'de>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a package array [\"name@version\", …]")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Entry<'de>, A::Error> {
-        let ident: Str<'de> = seq.next_element()?.ok_or_else(|| {
-            de::Error::custom("empty package array; expected [\"name@version\", …]")
-        })?;
-        let (name, reference) = spec::split_spec(&ident);
-        if name.is_empty() || reference.is_empty() {
-            return Err(de::Error::custom(format!(
-                "package identifier {:?} is not of the form name@resolution",
-                &*ident
-            )));
-        }
-        let kind = Kind::of(reference);
-        let mut entry = Entry {
-            ident,
-            kind,
-            registry: None,
-            info: Info::default(),
-            integrity: None,
-            git_commit: None,
-            extra: 0,
-        };
-        match kind {
-            Kind::Npm => {
-                entry.registry = Some(required(&mut seq, "the registry URL (\"\" = default)")?);
-                entry.info = required(&mut seq, "the dependencies object")?;
-                entry.integrity = Some(required(&mut seq, "the integrity hash")?);
-            }
-            // lockfileVersion 0 repeats the workspace's dependencies here; `workspaces` has them.
-            Kind::Workspace => entry.info = seq.next_element()?.unwrap_or_default(),
-            Kind::Root => {
-                seq.next_element::<IgnoredAny>()?;
-            }
-            Kind::Link | Kind::Folder => {
-                entry.info = required(&mut seq, "the dependencies object")?;
-            }
-            Kind::RemoteTarball | Kind::LocalTarball => {
-                entry.info = required(&mut seq, "the dependencies object")?;
-                entry.integrity = seq.next_element()?;
-            }
-            Kind::Git | Kind::Github => {
-                entry.info = required(&mut seq, "the dependencies object")?;
-                entry.git_commit = Some(required(&mut seq, "the resolved commit")?);
-                entry.integrity = seq.next_element()?;
-            }
-        }
-        while seq.next_element::<IgnoredAny>()?.is_some() {
-            entry.extra += 1;
-        }
-        Ok(entry)
-    }
-}
-
-fn required<'de, T: Deserialize<'de>, A: SeqAccess<'de>>(
-    seq: &mut A,
-    what: &str,
-) -> Result<T, A::Error> {
-    seq.next_element()?
-        .ok_or_else(|| de::Error::custom(format!("package array ends early; expected {what}")))
 }
 
 pub(crate) fn parse(text: &str) -> Result<Lockfile, ParseError> {
@@ -620,13 +370,9 @@ fn edges(
             }
             // Bun installs what it can of optional dependencies and optional peers and leaves
             // the rest out on purpose; it refuses a lockfile missing anything else.
-            let target = lookup(name).unwrap_or(Target::Unresolved(match kind {
-                DepKind::Optional => UnresolvedReason::NotInstalled,
-                DepKind::Peer if optional_peers.iter().any(|p| p == name) => {
-                    UnresolvedReason::NotInstalled
-                }
-                _ => UnresolvedReason::Missing,
-            }));
+            let optional_peer = kind == DepKind::Peer && optional_peers.iter().any(|p| p == name);
+            let target = lookup(name)
+                .unwrap_or(Target::Unresolved(spec::absent_reason(kind, optional_peer)));
             out.push(Dependency {
                 name: name.to_string(),
                 req: req.to_string(),
@@ -636,72 +382,6 @@ fn edges(
         }
     }
     out
-}
-
-/// Bun's lookup from the package at install path `key`: `key/name`, then the same in each
-/// ancestor install path, then the top level.
-fn resolve_from(
-    slots: &HashMap<&str, Target>,
-    key: &str,
-    name: &str,
-    scratch: &mut String,
-) -> Option<Target> {
-    let mut dir = key;
-    loop {
-        scratch.clear();
-        if !dir.is_empty() {
-            scratch.push_str(dir);
-            scratch.push('/');
-        }
-        scratch.push_str(name);
-        if let Some(t) = slots.get(scratch.as_str()) {
-            return Some(*t);
-        }
-        if dir.is_empty() {
-            return None;
-        }
-        dir = parent_path(dir);
-    }
-}
-
-/// The install path a package is nested in: `a/@s/b` → `a`, `@s/b` → ``, `a/b/c` → `a/b`.
-fn parent_path(key: &str) -> &str {
-    let Some(last_slash) = key.rfind('/') else {
-        return "";
-    };
-    let head = &key[..last_slash];
-    let seg_start = head.rfind('/').map_or(0, |i| i + 1);
-    if head[seg_start..].starts_with('@') {
-        // The last name is scoped (`@s/b`): its scope is part of it.
-        &key[..seg_start.saturating_sub(1)]
-    } else {
-        head
-    }
-}
-
-/// The name a package is installed under: the last (possibly scoped) name of its path.
-fn installed_name(key: &str) -> &str {
-    match parent_path(key).len() {
-        0 => key,
-        n => &key[n + 1..],
-    }
-}
-
-/// Package names (`x` or `@s/x`) joined by `/`, with no empty segment.
-fn valid_key(key: &str) -> bool {
-    let mut segments = key.split('/');
-    while let Some(seg) = segments.next() {
-        if seg.is_empty() {
-            return false;
-        }
-        if seg.starts_with('@') {
-            match segments.next() {
-                Some(rest) if !rest.is_empty() && !rest.starts_with('@') => {}
-                _ => return false,
-            }
-        }
-    }
-    true
 }
 
 /// Security-relevant top-level data the model has no field for, said in notes.

@@ -4,7 +4,7 @@
 use portcullis_types::DepKind;
 
 use crate::spec;
-use crate::{Dependency, Importer, Manifest, Package, ParseError, Target, UnresolvedReason};
+use crate::{Dependency, Importer, Manifest, Package, ParseError, Target};
 
 /// Builds importers from `manifests` (root first). Each declared dependency resolves to a
 /// workspace member of that name when there is one, else through `resolve(name, req)` to a
@@ -41,10 +41,7 @@ pub(crate) fn from_manifests(
                     }
                     (_, Some(p)) => Target::Package(p),
                     (Some(w), None) => Target::Importer(w),
-                    (None, None) => Target::Unresolved(match kind {
-                        DepKind::Optional | DepKind::Peer => UnresolvedReason::NotInstalled,
-                        DepKind::Prod | DepKind::Dev => UnresolvedReason::Missing,
-                    }),
+                    (None, None) => Target::Unresolved(spec::absent_reason(kind, true)),
                 };
                 Dependency {
                     name: name.to_owned(),

@@ -66,17 +66,11 @@ struct Entry<'a> {
     #[serde(borrow, default)]
     peer_dependencies: Deps<'a>,
     #[serde(borrow, default)]
-    peer_dependencies_meta: OrderedMap<Cow<'a, str>, PeerMeta>,
+    peer_dependencies_meta: OrderedMap<Cow<'a, str>, spec::PeerMeta>,
     #[serde(default, deserialize_with = "string_or_list")]
     os: Vec<String>,
     #[serde(default, deserialize_with = "string_or_list")]
     cpu: Vec<String>,
-}
-
-#[derive(Deserialize, Default)]
-struct PeerMeta {
-    #[serde(default)]
-    optional: bool,
 }
 
 /// One node of the v1 `dependencies` tree.
@@ -181,9 +175,18 @@ fn parse_packages(
     importer_entries.push(&EMPTY_ENTRY);
     slots.insert("", Slot::Importer(0));
 
+    let mut seen = std::collections::HashSet::with_capacity(packages.len());
     for (key, entry) in packages.iter() {
         let key = key.as_ref();
         let ctx = || format!("packages[{key:?}]");
+        // JSON.parse keeps the last of two equal keys, so a second entry could silently
+        // replace the one a reviewer read: refuse rather than pick one.
+        if !seen.insert(key) {
+            return Err(ParseError::new(format!(
+                "{}: the key appears twice; npm would silently use the last one (a sign of a hand-edited or tampered lockfile)",
+                ctx()
+            )));
+        }
         if key.is_empty() {
             importers[0].name = entry
                 .name
@@ -351,11 +354,9 @@ fn edges(
             if kind == DepKind::Prod && entry.optional_dependencies.iter().any(|(n, _)| n == name) {
                 continue;
             }
-            let target = lookup(name).unwrap_or(Target::Unresolved(match kind {
-                DepKind::Optional => UnresolvedReason::NotInstalled,
-                DepKind::Peer if optional_peer(name) => UnresolvedReason::NotInstalled,
-                _ => UnresolvedReason::Missing,
-            }));
+            let peer_optional = kind == DepKind::Peer && optional_peer(name);
+            let target = lookup(name)
+                .unwrap_or(Target::Unresolved(spec::absent_reason(kind, peer_optional)));
             out.push(Dependency {
                 name: name.to_string(),
                 req: req.to_string(),

@@ -1,9 +1,10 @@
 //! Small parsers shared by the format modules: `name@range` specs, resolved URLs → [`Source`],
-//! and validated field conversion with messages that say what was expected.
+//! and validated field conversion with messages that say what was expected; also the helpers
+//! several formats share (ordered maps, borrowed strings, Node's lookup, paths, YAML errors).
 
-use portcullis_types::{Integrity, PackageName, Source, Version};
+use portcullis_types::{DepKind, Integrity, PackageName, Source, Version};
 
-use crate::ParseError;
+use crate::{ParseError, UnresolvedReason};
 
 /// Splits `@scope/name@range` or `name@range` at the version separator. No `@` → empty range.
 pub(crate) fn split_spec(spec: &str) -> (&str, &str) {
@@ -319,4 +320,74 @@ fn node_modules_parent(dir: &str) -> &str {
         d = up(d);
     }
     d
+}
+
+/// Why a dependency the lockfile leaves without a target is absent: optional dependencies (and
+/// peers, when the format treats an unmet peer as `peer_optional`) are left out on purpose;
+/// anything else the dependent needs is missing from the lockfile.
+pub(crate) fn absent_reason(kind: DepKind, peer_optional: bool) -> UnresolvedReason {
+    match kind {
+        DepKind::Optional => UnresolvedReason::NotInstalled,
+        DepKind::Peer if peer_optional => UnresolvedReason::NotInstalled,
+        DepKind::Peer | DepKind::Prod | DepKind::Dev => UnresolvedReason::Missing,
+    }
+}
+
+/// A `peerDependenciesMeta` value (npm's lockfile, installed package.json files): only
+/// `optional` matters to the model. Serde names the struct in its type errors, so a format
+/// whose messages say something else keeps its own.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct PeerMeta {
+    #[serde(default)]
+    pub(crate) optional: bool,
+}
+
+/// `base/rel` with `.` and `..` segments folded (leading `..` kept: outside the project).
+pub(crate) fn join_relative(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in base.split('/').chain(rel.split('/')) {
+        match seg {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(seg),
+        }
+    }
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// The alias every descriptor (`name@range`) installs the package under, when they all agree
+/// on one that is not the real name. A block reached both by its real name and by an alias has
+/// no one alias; the edges still carry the name each dependent declared.
+pub(crate) fn common_alias<'d>(
+    descriptors: impl IntoIterator<Item = &'d str>,
+    real: &str,
+) -> Option<String> {
+    let mut names = descriptors.into_iter().map(|d| split_spec(d).0);
+    let first = names.next()?;
+    (first != real && names.all(|n| n == first)).then(|| first.to_owned())
+}
+
+/// A rendered serde-saphyr error without the position it repeats (reported separately).
+pub(crate) fn yaml_message(rendered: &str) -> &str {
+    rendered
+        .find(" at line ")
+        .map_or(rendered, |i| &rendered[..i])
+}
+
+/// `message` at the line and column of the serde-saphyr error `e`, when it knows them.
+pub(crate) fn yaml_positioned(e: &serde_saphyr::Error, message: String) -> ParseError {
+    match e.location() {
+        Some(l) if l.line() > 0 => ParseError::at(
+            usize::try_from(l.line()).unwrap_or(usize::MAX),
+            usize::try_from(l.column()).unwrap_or(usize::MAX),
+            message,
+        ),
+        _ => ParseError::new(message),
+    }
 }

@@ -58,3 +58,13 @@ fn npm_duplicate_package_key() {
         br#"{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"},"node_modules/a":{"version":"2.0.0"}}}"#,
     );
 }
+
+/// fuzz target `yarn_v1`: the same block header twice gave two packages at one location
+/// (found as `"@esbuild/linux-mips64el@0.19.8":` repeated in a mutated corpus subset).
+#[test]
+fn yarn_v1_duplicate_block_header() {
+    check(
+        FormatFamily::YarnV1,
+        b"# yarn lockfile v1\n\n\na@1:\n  version \"1.0.0\"\n\na@1:\n  version \"2.0.0\"\n",
+    );
+}

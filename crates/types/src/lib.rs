@@ -7,12 +7,14 @@
 mod dep_kind;
 mod integrity;
 mod name;
+mod severity;
 mod source;
 mod version;
 
 pub use dep_kind::DepKind;
 pub use integrity::{HashAlgorithm, Integrity, IntegrityError};
 pub use name::{NameError, PackageName};
+pub use severity::{Severity, SeverityError};
 pub use source::Source;
 pub use version::{Version, VersionError};
 

@@ -1,6 +1,8 @@
 //! Unit tests of the bun module: hand-written pass and fail cases.
 
+use super::paths::parent_path;
 use super::*;
+use crate::UnresolvedReason;
 
 const SRI: &str = "sha512-30iZtAPgz+LTIYoeivqYo853f02jBYSd5uGnGpkFV0M3xOt9aN73erkgYAmZU43x4VfqcnLxW9Kpg3R5LC4YYw==";
 

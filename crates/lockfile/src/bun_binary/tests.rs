@@ -1,6 +1,11 @@
 //! Unit tests of the bun_binary module: hand-written pass and fail cases.
 
+use portcullis_types::Source;
+
+use super::strings::base64;
 use super::*;
+use crate::UnresolvedReason;
+use crate::format::BUN_LOCKB_MAGIC;
 
 /// Writes bun.lockb files the way Bun's serializer does, for small hand-made lockfiles.
 struct Builder {

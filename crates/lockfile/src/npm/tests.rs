@@ -94,3 +94,9 @@ fn bad_input_is_precise() {
         parse_text("{\"lockfileVersion\": 3, \"packages\": {\"node_modules/a\": {}}}").unwrap_err();
     assert!(e.message.contains("no \"version\""), "{e}");
 }
+
+#[test]
+fn duplicate_keys_are_refused() {
+    let e = parse_text(r#"{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"},"node_modules/a":{"version":"2.0.0"}}}"#).unwrap_err();
+    assert!(e.message.contains("appears twice"), "{e}");
+}

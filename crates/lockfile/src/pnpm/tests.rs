@@ -1,6 +1,10 @@
 //! Unit tests of the pnpm module: hand-written pass and fail cases.
 
+use portcullis_types::DepKind;
+
+use super::keys::is_v9_key;
 use super::*;
+use crate::{Dependency, Target, UnresolvedReason};
 
 const SHA1: &str = "sha1-hHF9kBvIK+BW6kjjUeD8k5zxcOo=";
 
