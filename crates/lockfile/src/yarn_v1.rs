@@ -33,6 +33,21 @@ pub(crate) fn parse(text: &str, manifests: &[Manifest]) -> Result<Lockfile, Pars
             "no package blocks and no \"# yarn lockfile v1\" header; expected a yarn v1 lockfile",
         ));
     }
+    // Two blocks under the very same header are two answers to one question; yarn keeps the
+    // last silently, which would let an appended block override the one a reviewer read.
+    let mut headers: HashMap<&str, usize> = HashMap::with_capacity(blocks.len());
+    for b in &blocks {
+        if let Some(first) = headers.insert(b.location, b.line) {
+            return Err(ParseError::at(
+                b.line,
+                1,
+                format!(
+                    "block {:?} appears twice (lines {first} and {}); a lockfile never repeats a block (hand-edited or tampered?)",
+                    b.location, b.line
+                ),
+            ));
+        }
+    }
     let (index, duplicates) = descriptor_index(&blocks);
     notes.extend(duplicates);
     let mut packages = blocks

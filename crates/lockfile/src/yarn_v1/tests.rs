@@ -258,3 +258,17 @@ fn malformed_lines_are_located() {
     let e = err("\"a\\q@1\":\n  version \"1\"\n");
     assert!(e.message.contains("invalid escape"), "{e}");
 }
+
+#[test]
+fn a_repeated_block_header_is_refused() {
+    let e = parse(
+        "# yarn lockfile v1\n\na@1:\n  version \"1.0.0\"\n\na@1:\n  version \"2.0.0\"\n",
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(e.line, Some(6));
+    assert!(
+        e.message.contains("\"a@1\" appears twice (lines 3 and 6)"),
+        "{e}"
+    );
+}
