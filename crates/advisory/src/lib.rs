@@ -7,5 +7,9 @@
 //! - `import`: reading OSV from files, directories, zip and tar archives (bounded).
 //! - `store`: the single-file, crash-safe local database.
 
+pub mod cvss;
+pub mod import;
+pub mod matcher;
 pub mod osv;
+pub mod query;
 pub mod store;

@@ -138,12 +138,22 @@ impl Record {
         if self.id.starts_with("MAL-") || self.aliases.iter().any(|a| a.starts_with("MAL-")) {
             return true;
         }
-        let summary = self.summary.as_deref().unwrap_or_default().to_ascii_lowercase();
-        summary.contains("malicious code") || summary.starts_with("malicious ") || summary.contains("embedded malware")
+        let summary = self
+            .summary
+            .as_deref()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        summary.contains("malicious code")
+            || summary.starts_with("malicious ")
+            || summary.contains("embedded malware")
     }
 
     /// The affected entries for npm packages only.
     pub fn npm_affected(&self) -> impl Iterator<Item = &Affected> {
-        self.affected.iter().filter(|a| a.package.as_ref().is_some_and(|p| p.ecosystem.eq_ignore_ascii_case("npm")))
+        self.affected.iter().filter(|a| {
+            a.package
+                .as_ref()
+                .is_some_and(|p| p.ecosystem.eq_ignore_ascii_case("npm"))
+        })
     }
 }

@@ -13,13 +13,24 @@ use serde::{Deserialize, Serialize};
 use crate::osv::Record;
 
 const RECORDS: TableDefinition<'_, &str, &[u8]> = TableDefinition::new("records");
-const BY_PACKAGE: MultimapTableDefinition<'_, &str, &str> = MultimapTableDefinition::new("by_package");
+const BY_PACKAGE: MultimapTableDefinition<'_, &str, &str> =
+    MultimapTableDefinition::new("by_package");
 const KINDS: TableDefinition<'_, &str, u8> = TableDefinition::new("kinds");
 const META: TableDefinition<'_, &str, &str> = TableDefinition::new("meta");
 
 const SCHEMA_KEY: &str = "schema";
 const SCHEMA: &str = "1";
 const HISTORY_KEY: &str = "history";
+const COUNTS_KEY: &str = "counts";
+
+/// Record counts, kept up to date by every import.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Counts {
+    vulnerabilities: usize,
+    malware: usize,
+    withdrawn: usize,
+    newest_modified: Option<String>,
+}
 
 /// Errors opening, reading or writing the database.
 #[derive(Debug, thiserror::Error)]
@@ -123,7 +134,9 @@ pub struct Store {
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Store").field("path", &self.path).finish_non_exhaustive()
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .finish_non_exhaustive()
     }
 }
 
@@ -134,7 +147,10 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|e| db_err(path, redb::Error::Io(e)))?;
         }
         let db = redb::Database::create(path).map_err(|e| db_err(path, e.into()))?;
-        let store = Self { db, path: path.to_owned() };
+        let store = Self {
+            db,
+            path: path.to_owned(),
+        };
         store.check_schema()?;
         Ok(store)
     }
@@ -145,7 +161,10 @@ impl Store {
             return Ok(None);
         }
         let db = redb::Database::open(path).map_err(|e| db_err(path, e.into()))?;
-        let store = Self { db, path: path.to_owned() };
+        let store = Self {
+            db,
+            path: path.to_owned(),
+        };
         store.check_schema()?;
         Ok(Some(store))
     }
@@ -166,24 +185,36 @@ impl Store {
             return if found == SCHEMA {
                 Ok(())
             } else {
-                Err(StoreError::Schema { path: self.path.clone(), found: found.to_owned() })
+                Err(StoreError::Schema {
+                    path: self.path.clone(),
+                    found: found.to_owned(),
+                })
             };
         }
         drop(read);
         let txn = self.db.begin_write().map_err(|x| e(x.into()))?;
         {
             let mut meta = txn.open_table(META).map_err(|x| e(x.into()))?;
-            let found = meta.get(SCHEMA_KEY).map_err(|x| e(x.into()))?.map(|v| v.value().to_owned());
+            let found = meta
+                .get(SCHEMA_KEY)
+                .map_err(|x| e(x.into()))?
+                .map(|v| v.value().to_owned());
             match found {
                 Some(v) if v == SCHEMA => {}
-                Some(v) => return Err(StoreError::Schema { path: self.path.clone(), found: v }),
+                Some(v) => {
+                    return Err(StoreError::Schema {
+                        path: self.path.clone(),
+                        found: v,
+                    });
+                }
                 // A redb file without our schema key is new (or empty): claim it.
                 None => {
                     meta.insert(SCHEMA_KEY, SCHEMA).map_err(|x| e(x.into()))?;
                 }
             }
             txn.open_table(RECORDS).map_err(|x| e(x.into()))?;
-            txn.open_multimap_table(BY_PACKAGE).map_err(|x| e(x.into()))?;
+            txn.open_multimap_table(BY_PACKAGE)
+                .map_err(|x| e(x.into()))?;
             txn.open_table(KINDS).map_err(|x| e(x.into()))?;
         }
         txn.commit().map_err(|x| e(x.into()))
@@ -191,56 +222,111 @@ impl Store {
 
     /// Imports `records` from `source` in one transaction. A record replaces a stored one with
     /// the same id only when its `modified` is newer, so re-importing is idempotent.
-    pub fn import(&self, source: &str, records: impl IntoIterator<Item = Record>) -> Result<ImportStats, StoreError> {
+    pub fn import(
+        &self,
+        source: &str,
+        records: impl IntoIterator<Item = Record>,
+    ) -> Result<ImportStats, StoreError> {
         let e = |err: redb::Error| db_err(&self.path, err);
         let mut stats = ImportStats::default();
         let mut read = 0;
+        let mut newest: Option<String> = None;
         let txn = self.db.begin_write().map_err(|x| e(x.into()))?;
         {
             let mut by_id = txn.open_table(RECORDS).map_err(|x| e(x.into()))?;
-            let mut by_package = txn.open_multimap_table(BY_PACKAGE).map_err(|x| e(x.into()))?;
+            let mut by_package = txn
+                .open_multimap_table(BY_PACKAGE)
+                .map_err(|x| e(x.into()))?;
             let mut kinds = txn.open_table(KINDS).map_err(|x| e(x.into()))?;
             for record in records {
                 read += 1;
-                let names: Vec<&str> = record.npm_affected().filter_map(|a| a.package.as_ref()).map(|p| p.name.as_str()).collect();
+                let names: Vec<&str> = record
+                    .npm_affected()
+                    .filter_map(|a| a.package.as_ref())
+                    .map(|p| p.name.as_str())
+                    .collect();
                 if names.is_empty() {
                     stats.not_npm += 1;
                     continue;
                 }
-                let old: Option<Record> = match by_id.get(record.id.as_str()).map_err(|x| e(x.into()))? {
-                    Some(bytes) => Some(self.decode(&record.id, bytes.value())?),
-                    None => None,
-                };
+                let old: Option<Record> =
+                    match by_id.get(record.id.as_str()).map_err(|x| e(x.into()))? {
+                        Some(bytes) => Some(self.decode(&record.id, bytes.value())?),
+                        None => None,
+                    };
                 if let Some(old) = &old {
                     if !is_newer(&record.modified, &old.modified) {
                         stats.unchanged += 1;
                         continue;
                     }
                     for a in old.npm_affected().filter_map(|a| a.package.as_ref()) {
-                        by_package.remove(a.name.as_str(), old.id.as_str()).map_err(|x| e(x.into()))?;
+                        by_package
+                            .remove(a.name.as_str(), old.id.as_str())
+                            .map_err(|x| e(x.into()))?;
                     }
                     stats.updated += 1;
                 } else {
                     stats.added += 1;
                 }
+                if newest
+                    .as_deref()
+                    .is_none_or(|n| is_newer(&record.modified, n))
+                {
+                    newest = Some(record.modified.clone());
+                }
                 let json = serde_json::to_vec(&record).map_err(|x| self.corrupt(&record.id, &x))?;
-                by_id.insert(record.id.as_str(), json.as_slice()).map_err(|x| e(x.into()))?;
-                kinds.insert(record.id.as_str(), Kind::of(&record) as u8).map_err(|x| e(x.into()))?;
+                by_id
+                    .insert(record.id.as_str(), json.as_slice())
+                    .map_err(|x| e(x.into()))?;
+                kinds
+                    .insert(record.id.as_str(), Kind::of(&record) as u8)
+                    .map_err(|x| e(x.into()))?;
                 for name in names {
-                    by_package.insert(name, record.id.as_str()).map_err(|x| e(x.into()))?;
+                    by_package
+                        .insert(name, record.id.as_str())
+                        .map_err(|x| e(x.into()))?;
                 }
             }
             let mut meta = txn.open_table(META).map_err(|x| e(x.into()))?;
-            let mut history: Vec<ImportEvent> = match meta.get(HISTORY_KEY).map_err(|x| e(x.into()))? {
-                Some(v) => serde_json::from_str(v.value()).map_err(|x| self.corrupt(HISTORY_KEY, &x))?,
-                None => Vec::new(),
+            // Counts are kept in `meta` so that every scan reads them without touching records.
+            let mut counts = Counts::default();
+            for row in kinds.iter().map_err(|x| e(x.into()))? {
+                let (_, kind) = row.map_err(|x| e(x.into()))?;
+                match kind.value() {
+                    0 => counts.vulnerabilities += 1,
+                    1 => counts.malware += 1,
+                    _ => counts.withdrawn += 1,
+                }
+            }
+            let previous: Option<Counts> = match meta.get(COUNTS_KEY).map_err(|x| e(x.into()))? {
+                Some(v) => serde_json::from_str(v.value()).ok(),
+                None => None,
             };
-            history.push(ImportEvent { source: source.to_owned(), at: jiff::Timestamp::now().to_string(), records: read });
+            counts.newest_modified = match (previous.and_then(|p| p.newest_modified), newest) {
+                (Some(p), Some(n)) => Some(if is_newer(&n, &p) { n } else { p }),
+                (p, n) => p.or(n),
+            };
+            let json = serde_json::to_string(&counts).map_err(|x| self.corrupt(COUNTS_KEY, &x))?;
+            meta.insert(COUNTS_KEY, json.as_str())
+                .map_err(|x| e(x.into()))?;
+            let mut history: Vec<ImportEvent> =
+                match meta.get(HISTORY_KEY).map_err(|x| e(x.into()))? {
+                    Some(v) => serde_json::from_str(v.value())
+                        .map_err(|x| self.corrupt(HISTORY_KEY, &x))?,
+                    None => Vec::new(),
+                };
+            history.push(ImportEvent {
+                source: source.to_owned(),
+                at: jiff::Timestamp::now().to_string(),
+                records: read,
+            });
             // The history is for humans: keep the most recent imports only.
             let excess = history.len().saturating_sub(50);
             history.drain(..excess);
-            let json = serde_json::to_string(&history).map_err(|x| self.corrupt(HISTORY_KEY, &x))?;
-            meta.insert(HISTORY_KEY, json.as_str()).map_err(|x| e(x.into()))?;
+            let json =
+                serde_json::to_string(&history).map_err(|x| self.corrupt(HISTORY_KEY, &x))?;
+            meta.insert(HISTORY_KEY, json.as_str())
+                .map_err(|x| e(x.into()))?;
         }
         txn.commit().map_err(|x| e(x.into()))?;
         Ok(stats)
@@ -250,7 +336,9 @@ impl Store {
     pub fn records_for(&self, name: &str) -> Result<Vec<Record>, StoreError> {
         let e = |err: redb::Error| db_err(&self.path, err);
         let txn = self.db.begin_read().map_err(|x| e(x.into()))?;
-        let by_package = txn.open_multimap_table(BY_PACKAGE).map_err(|x| e(x.into()))?;
+        let by_package = txn
+            .open_multimap_table(BY_PACKAGE)
+            .map_err(|x| e(x.into()))?;
         let by_id = txn.open_table(RECORDS).map_err(|x| e(x.into()))?;
         let mut out = Vec::new();
         for id in by_package.get(name).map_err(|x| e(x.into()))? {
@@ -262,37 +350,28 @@ impl Store {
         Ok(out)
     }
 
-    /// Counts and history.
+    /// Counts and history, from `meta` alone (cheap enough for every scan).
     pub fn status(&self) -> Result<Status, StoreError> {
         let e = |err: redb::Error| db_err(&self.path, err);
         let txn = self.db.begin_read().map_err(|x| e(x.into()))?;
-        let kinds = txn.open_table(KINDS).map_err(|x| e(x.into()))?;
-        let mut status = Status::default();
-        for row in kinds.iter().map_err(|x| e(x.into()))? {
-            let (_, kind) = row.map_err(|x| e(x.into()))?;
-            match kind.value() {
-                0 => status.vulnerabilities += 1,
-                1 => status.malware += 1,
-                _ => status.withdrawn += 1,
-            }
-        }
-        let by_id = txn.open_table(RECORDS).map_err(|x| e(x.into()))?;
-        for row in by_id.iter().map_err(|x| e(x.into()))? {
-            let (id, bytes) = row.map_err(|x| e(x.into()))?;
-            let modified = modified_of(bytes.value()).ok_or_else(|| StoreError::Corrupt {
-                path: self.path.clone(),
-                id: id.value().to_owned(),
-                reason: "no modified field".into(),
-            })?;
-            if status.newest_modified.as_deref().is_none_or(|n| is_newer(&modified, n)) {
-                status.newest_modified = Some(modified);
-            }
-        }
         let meta = txn.open_table(META).map_err(|x| e(x.into()))?;
-        if let Some(v) = meta.get(HISTORY_KEY).map_err(|x| e(x.into()))? {
-            status.history = serde_json::from_str(v.value()).map_err(|x| self.corrupt(HISTORY_KEY, &x))?;
-        }
-        Ok(status)
+        let counts: Counts = match meta.get(COUNTS_KEY).map_err(|x| e(x.into()))? {
+            Some(v) => serde_json::from_str(v.value()).map_err(|x| self.corrupt(COUNTS_KEY, &x))?,
+            None => Counts::default(),
+        };
+        let history = match meta.get(HISTORY_KEY).map_err(|x| e(x.into()))? {
+            Some(v) => {
+                serde_json::from_str(v.value()).map_err(|x| self.corrupt(HISTORY_KEY, &x))?
+            }
+            None => Vec::new(),
+        };
+        Ok(Status {
+            vulnerabilities: counts.vulnerabilities,
+            malware: counts.malware,
+            withdrawn: counts.withdrawn,
+            newest_modified: counts.newest_modified,
+            history,
+        })
     }
 
     fn decode(&self, id: &str, bytes: &[u8]) -> Result<Record, StoreError> {
@@ -300,21 +379,19 @@ impl Store {
     }
 
     fn corrupt(&self, id: &str, err: &serde_json::Error) -> StoreError {
-        StoreError::Corrupt { path: self.path.clone(), id: id.to_owned(), reason: err.to_string() }
+        StoreError::Corrupt {
+            path: self.path.clone(),
+            id: id.to_owned(),
+            reason: err.to_string(),
+        }
     }
 }
 
 fn db_err(path: &Path, source: redb::Error) -> StoreError {
-    StoreError::Db { path: path.to_owned(), source: Box::new(source) }
-}
-
-/// Only the `modified` field of a stored record, without parsing the rest.
-fn modified_of(bytes: &[u8]) -> Option<String> {
-    #[derive(Deserialize)]
-    struct Modified {
-        modified: String,
+    StoreError::Db {
+        path: path.to_owned(),
+        source: Box::new(source),
     }
-    serde_json::from_slice::<Modified>(bytes).ok().map(|m| m.modified)
 }
 
 /// `a` is strictly later than `b`. RFC 3339 strings are compared as instants (fractional
@@ -332,10 +409,17 @@ pub fn default_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("PORTCULLIS_DB").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    let cache = std::env::var_os("XDG_CACHE_HOME").filter(|p| !p.is_empty()).map(PathBuf::from).or_else(|| {
-        let home = PathBuf::from(std::env::var_os("HOME")?);
-        Some(if cfg!(target_os = "macos") { home.join("Library/Caches") } else { home.join(".cache") })
-    })?;
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|p| !p.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            let home = PathBuf::from(std::env::var_os("HOME")?);
+            Some(if cfg!(target_os = "macos") {
+                home.join("Library/Caches")
+            } else {
+                home.join(".cache")
+            })
+        })?;
     Some(cache.join("portcullis").join("advisories.redb"))
 }
 
@@ -357,7 +441,20 @@ mod tests {
         let path = dir.path().join("sub/db.redb");
         let store = Store::open_or_create(&path).expect("create");
         let a = record("GHSA-1", "lodash", "2020-01-01T00:00:00Z", "old");
-        let stats = store.import("test", [a.clone(), record("MAL-1", "evil", "2021-01-01T00:00:00Z", "Malicious code in evil")]).expect("import");
+        let stats = store
+            .import(
+                "test",
+                [
+                    a.clone(),
+                    record(
+                        "MAL-1",
+                        "evil",
+                        "2021-01-01T00:00:00Z",
+                        "Malicious code in evil",
+                    ),
+                ],
+            )
+            .expect("import");
         assert_eq!((stats.added, stats.updated, stats.unchanged), (2, 0, 0));
         let stats = store.import("test", [a.clone()]).expect("reimport");
         assert_eq!((stats.added, stats.updated, stats.unchanged), (0, 0, 1));
@@ -365,11 +462,22 @@ mod tests {
         let newer = record("GHSA-1", "lodash-es", "2020-01-01T00:00:00.5Z", "new");
         let stats = store.import("test", [newer]).expect("update");
         assert_eq!(stats.updated, 1);
-        assert!(store.records_for("lodash").expect("read").is_empty(), "old package index entry removed");
-        assert_eq!(store.records_for("lodash-es").expect("read")[0].summary.as_deref(), Some("new"));
+        assert!(
+            store.records_for("lodash").expect("read").is_empty(),
+            "old package index entry removed"
+        );
+        assert_eq!(
+            store.records_for("lodash-es").expect("read")[0]
+                .summary
+                .as_deref(),
+            Some("new")
+        );
         let status = store.status().expect("status");
         assert_eq!((status.vulnerabilities, status.malware), (1, 1));
-        assert_eq!(status.newest_modified.as_deref(), Some("2021-01-01T00:00:00Z"));
+        assert_eq!(
+            status.newest_modified.as_deref(),
+            Some("2021-01-01T00:00:00Z")
+        );
         assert_eq!(status.history.len(), 3);
         drop(store);
         let reopened = Store::open_existing(&path).expect("open").expect("exists");
@@ -379,7 +487,11 @@ mod tests {
     #[test]
     fn missing_and_non_npm() {
         let dir = tempfile::tempdir().expect("tempdir");
-        assert!(Store::open_existing(&dir.path().join("none.redb")).expect("ok").is_none());
+        assert!(
+            Store::open_existing(&dir.path().join("none.redb"))
+                .expect("ok")
+                .is_none()
+        );
         let store = Store::open_or_create(&dir.path().join("db.redb")).expect("create");
         let mut r = record("GHSA-2", "x", "2020-01-01T00:00:00Z", "s");
         r.affected[0].package.as_mut().expect("pkg").ecosystem = "PyPI".into();

@@ -26,6 +26,71 @@ pub enum Command {
     /// Show every path from a project to a package, shortest first (like `npm explain`).
     #[command(after_help = EXIT_CODES)]
     Why(WhyArgs),
+    /// Scan a project: known vulnerabilities and malware in its dependency graph, with paths.
+    #[command(after_help = EXIT_CODES)]
+    Scan(ScanArgs),
+    /// Manage the local advisory database.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// Where the advisory database is.
+#[derive(Debug, Args)]
+pub struct DbLocation {
+    /// Advisory database file [default: $PORTCULLIS_DB, else <user cache dir>/portcullis/advisories.redb].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    #[command(flatten)]
+    pub db: DbLocation,
+    /// Fail (exit 2) when there is no advisory database, instead of warning.
+    #[arg(long)]
+    pub require_db: bool,
+    /// Warn when the advisory database was last imported or updated more than this many days ago.
+    #[arg(long, default_value_t = 7.0, value_name = "DAYS")]
+    pub max_db_age: f64,
+    /// Inclusion paths listed per finding; the rest are counted.
+    #[arg(long, default_value_t = 5)]
+    pub paths: usize,
+    /// Use no network (every check in this version is offline; accepted for scripts).
+    #[arg(long)]
+    pub offline: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Human)]
+    pub format: ScanFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScanFormat {
+    /// Grouped by severity, for a terminal.
+    Human,
+    /// The JSON report (`schema_version` 1).
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Import advisories: OSV JSON files, directories (GitHub advisory-database layout too),
+    /// .zip (osv.dev all.zip), .tar.zst / .tar.gz archives, npm legacy advisory files.
+    #[command(after_help = EXIT_CODES)]
+    Import {
+        /// Files, directories or archives.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[command(flatten)]
+        db: DbLocation,
+    },
+    /// Show what the database holds and how old it is.
+    #[command(after_help = EXIT_CODES)]
+    Status {
+        #[command(flatten)]
+        db: DbLocation,
+    },
 }
 
 /// Where the project is.

@@ -1,6 +1,8 @@
 //! One module per subcommand; each returns the process exit code.
 
+mod db;
 mod ls;
+mod scan;
 mod why;
 
 use std::process::ExitCode;
@@ -14,5 +16,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Ls(args) => ls::run(&args),
         Command::Why(args) => why::run(&args),
+        Command::Scan(args) => scan::run(&args),
+        Command::Db(cmd) => db::run(&cmd),
     }
 }
