@@ -100,8 +100,7 @@ fn status(location: &DbLocation) -> Result<ExitCode> {
 /// Days since an RFC 3339 timestamp, if it parses.
 pub fn age_days(at: &str) -> Option<f64> {
     let then: jiff::Timestamp = at.parse().ok()?;
-    let secs = jiff::Timestamp::now().as_second() - then.as_second();
-    Some(secs as f64 / 86_400.0)
+    Some(jiff::Timestamp::now().duration_since(then).as_secs_f64() / 86_400.0)
 }
 
 fn age_text(at: &str) -> String {
