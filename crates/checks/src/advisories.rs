@@ -283,7 +283,7 @@ fn fix_hint(
     let target = match (fixed_in, malicious) {
         (Some(v), _) => format!("upgrade {name} to {v} or later"),
         (None, true) => format!(
-            "remove {name} (no safe version of this release is known) and rotate every credential the install could read"
+            "remove {name} or pin a version the report does not list, and rotate every credential the install could read"
         ),
         (None, false) => format!("no fixed version is published: replace {name} or mitigate"),
     };
