@@ -13,3 +13,4 @@ pub mod matcher;
 pub mod osv;
 pub mod query;
 pub mod store;
+pub mod update;

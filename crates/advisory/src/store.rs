@@ -22,6 +22,8 @@ const SCHEMA_KEY: &str = "schema";
 const SCHEMA: &str = "1";
 const HISTORY_KEY: &str = "history";
 const COUNTS_KEY: &str = "counts";
+/// `meta` key prefix for what `db update` last fetched from a source URL.
+const SOURCE_KEY_PREFIX: &str = "source:";
 
 /// Record counts, kept up to date by every import.
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -96,6 +98,19 @@ pub struct ImportEvent {
     pub at: String,
     /// Records read from it (npm or not).
     pub records: usize,
+}
+
+/// What `db update` last fetched from one source URL, for conditional requests.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceState {
+    /// The response's `ETag`, sent back as `If-None-Match`.
+    pub etag: Option<String>,
+    /// The response's `Last-Modified`, sent back as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+    /// When the source was last checked (RFC 3339), whether or not it had changed.
+    pub fetched_at: String,
+    /// Records read from the last download.
+    pub records: u64,
 }
 
 /// Outcome of one import.
@@ -374,6 +389,36 @@ impl Store {
         })
     }
 
+    /// What `db update` last fetched from `url`, if it ever did.
+    pub fn source_state(&self, url: &str) -> Result<Option<SourceState>, StoreError> {
+        let e = |err: redb::Error| db_err(&self.path, err);
+        let key = format!("{SOURCE_KEY_PREFIX}{url}");
+        let txn = self.db.begin_read().map_err(|x| e(x.into()))?;
+        let meta = txn.open_table(META).map_err(|x| e(x.into()))?;
+        match meta.get(key.as_str()).map_err(|x| e(x.into()))? {
+            Some(v) => serde_json::from_str(v.value())
+                .map(Some)
+                .map_err(|x| self.corrupt(&key, &x)),
+            None => Ok(None),
+        }
+    }
+
+    /// Records what `db update` fetched from `url`, in its own transaction. Written after the
+    /// records' import commits, so a crash between the two costs a re-download, never a
+    /// skipped one.
+    pub fn set_source_state(&self, url: &str, state: &SourceState) -> Result<(), StoreError> {
+        let e = |err: redb::Error| db_err(&self.path, err);
+        let key = format!("{SOURCE_KEY_PREFIX}{url}");
+        let json = serde_json::to_string(state).map_err(|x| self.corrupt(&key, &x))?;
+        let txn = self.db.begin_write().map_err(|x| e(x.into()))?;
+        {
+            let mut meta = txn.open_table(META).map_err(|x| e(x.into()))?;
+            meta.insert(key.as_str(), json.as_str())
+                .map_err(|x| e(x.into()))?;
+        }
+        txn.commit().map_err(|x| e(x.into()))
+    }
+
     fn decode(&self, id: &str, bytes: &[u8]) -> Result<Record, StoreError> {
         serde_json::from_slice(bytes).map_err(|x| self.corrupt(id, &x))
     }
@@ -496,6 +541,35 @@ mod tests {
         let mut r = record("GHSA-2", "x", "2020-01-01T00:00:00Z", "s");
         r.affected[0].package.as_mut().expect("pkg").ecosystem = "PyPI".into();
         assert_eq!(store.import("t", [r]).expect("import").not_npm, 1);
+    }
+
+    #[test]
+    fn source_state_round_trips_per_url() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("db.redb");
+        let store = Store::open_or_create(&path).expect("create");
+        let url = "http://127.0.0.1:1/all.zip";
+        assert_eq!(store.source_state(url).expect("read"), None);
+        let state = SourceState {
+            etag: Some("\"abc\"".into()),
+            last_modified: None,
+            fetched_at: "2026-01-01T00:00:00Z".into(),
+            records: 3,
+        };
+        store.set_source_state(url, &state).expect("write");
+        assert_eq!(store.source_state(url).expect("read"), Some(state.clone()));
+        assert_eq!(
+            store
+                .source_state("http://127.0.0.1:1/other.zip")
+                .expect("read"),
+            None
+        );
+        // Source state is not an import: counts and history stay as they were.
+        let status = store.status().expect("status");
+        assert_eq!((status.vulnerabilities, status.history.len()), (0, 0));
+        drop(store);
+        let reopened = Store::open_existing(&path).expect("open").expect("exists");
+        assert_eq!(reopened.source_state(url).expect("read"), Some(state));
     }
 
     #[test]

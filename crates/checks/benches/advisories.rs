@@ -53,14 +53,19 @@ fn store() -> &'static Store {
         .get_or_init(|| {
             let tmp = tempfile::tempdir().expect("tempdir");
             let store = Store::open_or_create(&tmp.path().join("db.redb")).expect("create");
-            store.import("bench", read_all(&data().expect("data"))).expect("import");
+            store
+                .import("bench", read_all(&data().expect("data")))
+                .expect("import");
             (tmp, store)
         })
         .1
 }
 
 const LOCKFILES: &[(&str, FormatFamily)] = &[
-    ("package-lock-v3/theia-2026-08-package-lock.json", FormatFamily::Npm),
+    (
+        "package-lock-v3/theia-2026-08-package-lock.json",
+        FormatFamily::Npm,
+    ),
     ("pnpm-v9/astro-2026-08-pnpm-lock.yaml", FormatFamily::Pnpm),
     ("bun-lock/midday-2026-04-bun.lock", FormatFamily::Bun),
 ];
@@ -69,7 +74,8 @@ const LOCKFILES: &[(&str, FormatFamily)] = &[
 #[divan::bench(args = [0, 1, 2])]
 fn check_lockfile(bencher: Bencher<'_, '_>, which: usize) {
     let (file, family) = LOCKFILES[which];
-    let bytes = std::fs::read(data().expect("data").join("lockfiles").join(file)).expect("lockfile");
+    let bytes =
+        std::fs::read(data().expect("data").join("lockfiles").join(file)).expect("lockfile");
     let lock = portcullis_lockfile::parse_bytes(family, &bytes).expect("parses");
     let graph = DependencyGraph::new(&lock);
     let store = store();
@@ -79,11 +85,20 @@ fn check_lockfile(bencher: Bencher<'_, '_>, which: usize) {
 /// One record against one version: compile the record's ranges and match (the inner loop).
 #[divan::bench]
 fn match_one_record(bencher: Bencher<'_, '_>) {
-    let records: Vec<Record> = read_all(&data().expect("data")).into_iter().filter(|r| r.id.starts_with("GHSA-")).collect();
-    bencher.counter(divan::counter::ItemsCount::new(records.len())).bench(|| {
-        for r in &records {
-            let name = r.npm_affected().find_map(|a| a.package.as_ref()).map(|p| p.name.clone()).unwrap_or_default();
-            black_box(query::affects(r, &name, "1.2.3").ok());
-        }
-    });
+    let records: Vec<Record> = read_all(&data().expect("data"))
+        .into_iter()
+        .filter(|r| r.id.starts_with("GHSA-"))
+        .collect();
+    bencher
+        .counter(divan::counter::ItemsCount::new(records.len()))
+        .bench(|| {
+            for r in &records {
+                let name = r
+                    .npm_affected()
+                    .find_map(|a| a.package.as_ref())
+                    .map(|p| p.name.clone())
+                    .unwrap_or_default();
+                black_box(query::affects(r, &name, "1.2.3").ok());
+            }
+        });
 }

@@ -85,6 +85,34 @@ pub enum DbCommand {
         #[command(flatten)]
         db: DbLocation,
     },
+    /// Download the advisory sources and import them, all or nothing. Unchanged sources are
+    /// not downloaded again (conditional requests); a failure leaves the database as it was.
+    #[command(after_help = EXIT_CODES)]
+    Update {
+        /// An http(s):// URL, a file:// URL or a path; repeat for several (or comma-separate
+        /// them in the environment variable).
+        #[arg(
+            long = "source",
+            value_name = "URL",
+            env = portcullis_advisory::update::SOURCES_ENV,
+            value_delimiter = ',',
+            default_value = portcullis_advisory::update::DEFAULT_SOURCE
+        )]
+        sources: Vec<String>,
+        /// Use no network: fail (exit 2) naming the sources that would have been fetched.
+        #[arg(long)]
+        offline: bool,
+        /// Milliseconds before the first retry of a failed download; doubles on each retry.
+        #[arg(
+            long,
+            hide = true,
+            env = "PORTCULLIS_RETRY_BASE_MS",
+            default_value_t = 500
+        )]
+        retry_base_ms: u64,
+        #[command(flatten)]
+        db: DbLocation,
+    },
     /// Show what the database holds and how old it is.
     #[command(after_help = EXIT_CODES)]
     Status {

@@ -1,4 +1,4 @@
-//! `portcullis db import|status`: the local advisory database.
+//! `portcullis db import|update|status`: the local advisory database.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -6,12 +6,19 @@ use std::process::ExitCode;
 use anyhow::{Context, Result, bail};
 use portcullis_advisory::import;
 use portcullis_advisory::store::{self, Store};
+use portcullis_advisory::update::{self, Outcome, Source};
 
 use crate::cli::{DbCommand, DbLocation};
 
 pub fn run(cmd: &DbCommand) -> Result<ExitCode> {
     match cmd {
         DbCommand::Import { paths, db } => import_paths(paths, db),
+        DbCommand::Update {
+            sources,
+            offline,
+            retry_base_ms,
+            db,
+        } => update_sources(sources, *offline, *retry_base_ms, db),
         DbCommand::Status { db } => status(db),
     }
 }
@@ -64,6 +71,119 @@ fn import_paths(paths: &[PathBuf], location: &DbLocation) -> Result<ExitCode> {
         started.elapsed()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn update_sources(
+    sources: &[String],
+    offline: bool,
+    retry_base_ms: u64,
+    location: &DbLocation,
+) -> Result<ExitCode> {
+    let path = db_path(location)?;
+    let sources = sources
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Source::parse(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = update::Options {
+        offline,
+        retry_base: std::time::Duration::from_millis(retry_base_ms),
+        ..update::Options::default()
+    };
+    let started = std::time::Instant::now();
+    let reports = update::update(&path, &sources, &options, &mut DownloadBar::default())?;
+    for report in &reports {
+        match &report.outcome {
+            Outcome::Imported { summary, stats } => eprintln!(
+                "{}: {} records read ({} new, {} updated, {} unchanged, {} not npm), {} skipped",
+                report.source,
+                summary.records,
+                stats.added,
+                stats.updated,
+                stats.unchanged,
+                stats.not_npm,
+                summary.skipped.len()
+            ),
+            Outcome::NotModified { since, records } => eprintln!(
+                "{}: up to date (not modified since {since}, {records} records)",
+                report.source
+            ),
+        }
+    }
+    eprintln!("updated {} in {:.2?}", path.display(), started.elapsed());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Download progress on stderr; indicatif hides it when stderr is not a terminal.
+#[derive(Default)]
+struct DownloadBar {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl DownloadBar {
+    fn show(&mut self, total: Option<u64>, template: &str, message: String) {
+        self.clear();
+        let style = indicatif::ProgressStyle::with_template(template)
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        let bar = indicatif::ProgressBar::with_draw_target(
+            total,
+            indicatif::ProgressDrawTarget::stderr(),
+        )
+        .with_style(style)
+        .with_message(message)
+        // Dropped at the end of the update: the summary lines replace it.
+        .with_finish(indicatif::ProgressFinish::AndClear);
+        self.bar = Some(bar);
+    }
+
+    fn clear(&mut self) {
+        if let Some(bar) = self.bar.take() {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// Reading a big archive and writing its records take seconds: show that work goes on.
+    fn spin(&mut self, message: String) {
+        self.show(None, "{spinner} {msg} ({elapsed})", message);
+        if let Some(bar) = &self.bar {
+            bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        }
+    }
+}
+
+impl update::Progress for DownloadBar {
+    fn download_started(&mut self, url: &str, total: Option<u64>) {
+        let template = if total.is_some() {
+            "{msg}\n  [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec}, {eta} left"
+        } else {
+            "{msg}\n  {spinner} {bytes} {bytes_per_sec}"
+        };
+        self.show(total, template, format!("downloading {url}"));
+    }
+
+    fn downloaded(&mut self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(bytes);
+        }
+    }
+
+    fn download_finished(&mut self) {
+        self.clear();
+    }
+
+    fn retrying(&mut self, url: &str, attempt: u32, delay: std::time::Duration, reason: &str) {
+        self.clear();
+        eprintln!("{url}: {reason}; retrying in {delay:.1?} (attempt {attempt} failed)");
+    }
+
+    fn reading(&mut self, source: &str) {
+        self.spin(format!("reading {source}"));
+    }
+
+    fn importing(&mut self, source: &str) {
+        self.spin(format!("importing {source}"));
+    }
 }
 
 fn status(location: &DbLocation) -> Result<ExitCode> {
