@@ -26,7 +26,7 @@ fn data() -> Option<PathBuf> {
     dir.is_dir().then_some(dir)
 }
 
-fn read_all(dir: &PathBuf) -> Vec<Record> {
+fn read_all(dir: &std::path::Path) -> Vec<Record> {
     let mut records = Vec::new();
     for source in ["osv/npm", "advisories/nodejs-security-wg", "osv/npm-bulk"] {
         let path = dir.join(source);
