@@ -48,22 +48,7 @@ fn import_paths(paths: &[PathBuf], location: &DbLocation) -> Result<ExitCode> {
         }
         let stats = store.import(&source.display().to_string(), records)?;
         total += summary.records;
-        eprintln!(
-            "{}: {} records read ({} new, {} updated, {} unchanged, {} not npm), {} skipped",
-            source.display(),
-            summary.records,
-            stats.added,
-            stats.updated,
-            stats.unchanged,
-            stats.not_npm,
-            summary.skipped.len()
-        );
-        for skipped in summary.skipped.iter().take(5) {
-            eprintln!("  skipped {}: {}", skipped.origin, skipped.reason);
-        }
-        if summary.skipped.len() > 5 {
-            eprintln!("  … and {} more skipped", summary.skipped.len() - 5);
-        }
+        report_import(&source.display().to_string(), &summary, &stats);
     }
     eprintln!(
         "imported {total} records into {} in {:.2?}",
@@ -94,16 +79,9 @@ fn update_sources(
     let reports = update::update(&path, &sources, &options, &mut DownloadBar::default())?;
     for report in &reports {
         match &report.outcome {
-            Outcome::Imported { summary, stats } => eprintln!(
-                "{}: {} records read ({} new, {} updated, {} unchanged, {} not npm), {} skipped",
-                report.source,
-                summary.records,
-                stats.added,
-                stats.updated,
-                stats.unchanged,
-                stats.not_npm,
-                summary.skipped.len()
-            ),
+            Outcome::Imported { summary, stats } => {
+                report_import(&report.source.to_string(), summary, stats)
+            }
             Outcome::NotModified { since, records } => eprintln!(
                 "{}: up to date (not modified since {since}, {records} records)",
                 report.source
@@ -225,4 +203,23 @@ pub fn age_days(at: &str) -> Option<f64> {
 
 fn age_text(at: &str) -> String {
     age_days(at).map_or_else(|| "age unknown".into(), |d| format!("{d:.1} days ago"))
+}
+
+/// One line per imported source, and the first few records it had to skip.
+fn report_import(source: &str, summary: &import::ImportSummary, stats: &store::ImportStats) {
+    eprintln!(
+        "{source}: {} records read ({} new, {} updated, {} unchanged, {} not npm), {} skipped",
+        summary.records,
+        stats.added,
+        stats.updated,
+        stats.unchanged,
+        stats.not_npm,
+        summary.skipped.len()
+    );
+    for skipped in summary.skipped.iter().take(5) {
+        eprintln!("  skipped {}: {}", skipped.origin, skipped.reason);
+    }
+    if summary.skipped.len() > 5 {
+        eprintln!("  … and {} more skipped", summary.skipped.len() - 5);
+    }
 }
