@@ -55,6 +55,14 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// An import whose input failed part-way; nothing of it was written.
+    #[error("{}: import aborted, the database was not changed: {reason}", path.display())]
+    Aborted {
+        /// The database file.
+        path: PathBuf,
+        /// What failed.
+        reason: String,
+    },
     /// A database written by an incompatible Portcullis.
     #[error("{}: advisory database schema {found}, this Portcullis reads schema {SCHEMA}; delete it and re-import", path.display())]
     Schema {
@@ -242,6 +250,17 @@ impl Store {
         source: &str,
         records: impl IntoIterator<Item = Record>,
     ) -> Result<ImportStats, StoreError> {
+        self.import_streaming(source, records.into_iter().map(Ok))
+    }
+
+    /// Like [`Store::import`], for records that arrive while they are read (so a large
+    /// archive never sits in memory whole): the first `Err` aborts the transaction, leaving
+    /// the database exactly as it was, and is returned as [`StoreError::Aborted`].
+    pub fn import_streaming(
+        &self,
+        source: &str,
+        records: impl IntoIterator<Item = Result<Record, String>>,
+    ) -> Result<ImportStats, StoreError> {
         let e = |err: redb::Error| db_err(&self.path, err);
         let mut stats = ImportStats::default();
         let mut read = 0;
@@ -254,6 +273,11 @@ impl Store {
                 .map_err(|x| e(x.into()))?;
             let mut kinds = txn.open_table(KINDS).map_err(|x| e(x.into()))?;
             for record in records {
+                // Returning drops the transaction uncommitted: redb rolls it back.
+                let record = record.map_err(|reason| StoreError::Aborted {
+                    path: self.path.clone(),
+                    reason,
+                })?;
                 read += 1;
                 let names: Vec<&str> = record
                     .npm_affected()
@@ -527,6 +551,20 @@ mod tests {
         drop(store);
         let reopened = Store::open_existing(&path).expect("open").expect("exists");
         assert_eq!(reopened.records_for("evil").expect("read").len(), 1);
+    }
+
+    #[test]
+    fn a_failed_stream_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open_or_create(&dir.path().join("db.redb")).expect("create");
+        let stream = vec![
+            Ok(record("GHSA-9", "a", "2020-01-01T00:00:00Z", "s")),
+            Err("archive truncated".to_owned()),
+        ];
+        let err = store.import_streaming("t", stream).expect_err("aborted");
+        assert!(err.to_string().contains("archive truncated"), "{err}");
+        assert!(store.records_for("a").expect("read").is_empty());
+        assert!(store.status().expect("status").history.is_empty());
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use portcullis_advisory::import;
+use portcullis_advisory::osv::Record;
 use portcullis_advisory::store::{self, Store};
 use portcullis_advisory::update::{self, Outcome, Source};
 
@@ -37,16 +38,34 @@ fn import_paths(paths: &[PathBuf], location: &DbLocation) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let mut total = 0;
     for source in paths {
-        let mut records = Vec::new();
-        let summary = import::read_path(source, &mut |imported| records.push(imported.record))
-            .with_context(|| format!("importing {}", source.display()))?;
-        if summary.records == 0 {
-            bail!(
-                "{}: no advisory records found (expected OSV JSON or npm advisory files)",
-                source.display()
-            );
-        }
-        let stats = store.import(&source.display().to_string(), records)?;
+        // Read on one thread and write on this one, so a 20,000-record archive streams into
+        // the store; a read error aborts the store's transaction.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Record, String>>(1024);
+        let reader_source = source.clone();
+        let reader = std::thread::spawn(move || {
+            let result = import::read_path(&reader_source, &mut |imported| {
+                let _ = tx.send(Ok(imported.record));
+            });
+            let failure = match &result {
+                Err(e) => Some(format!("{}: {e}", reader_source.display())),
+                // An empty import must not look like a fresh one to the staleness check.
+                Ok(s) if s.records == 0 => Some(format!(
+                    "{}: no advisory records found (expected OSV JSON or npm advisory files)",
+                    reader_source.display()
+                )),
+                Ok(_) => None,
+            };
+            if let Some(reason) = failure {
+                let _ = tx.send(Err(reason));
+            }
+            result
+        });
+        let stored = store.import_streaming(&source.display().to_string(), rx);
+        let summary = match reader.join() {
+            Ok(read) => read?,
+            Err(_) => bail!("importing {}: the reader thread panicked", source.display()),
+        };
+        let stats = stored?;
         total += summary.records;
         report_import(&source.display().to_string(), &summary, &stats);
     }
