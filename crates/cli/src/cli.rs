@@ -10,6 +10,22 @@ Exit codes:
   1  a deny-level finding (`why`: the package is not in the graph)
   2  could not do the job: unreadable or unsupported input, no lockfile, no packages";
 
+/// Help text after `scan --help`: every finding code with its default level, then exit codes.
+pub fn scan_after_help() -> String {
+    let mut out = String::from("Finding codes (docs/rules/<code>.md):\n");
+    for info in portcullis_checks::codes::CODES {
+        out.push_str(&format!(
+            "  {:<14} {:<5} {}\n",
+            info.code.as_str(),
+            info.default_level.as_str(),
+            info.summary
+        ));
+    }
+    out.push('\n');
+    out.push_str(EXIT_CODES);
+    out
+}
+
 /// npm supply-chain security: know what is in your tree, what looks wrong, and install safely.
 #[derive(Debug, Parser)]
 #[command(name = "portcullis", version, about, after_help = EXIT_CODES)]
@@ -27,7 +43,6 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Why(WhyArgs),
     /// Scan a project: known vulnerabilities and malware in its dependency graph, with paths.
-    #[command(after_help = EXIT_CODES)]
     Scan(ScanArgs),
     /// Manage the local advisory database.
     #[command(subcommand)]

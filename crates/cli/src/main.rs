@@ -9,10 +9,16 @@ mod project;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    // `scan --help` lists the finding codes from the one registry they are declared in.
+    let command =
+        cli::Cli::command().mut_subcommand("scan", |scan| scan.after_help(cli::scan_after_help()));
+    let args = match cli::Cli::from_arg_matches(&command.get_matches()) {
+        Ok(args) => args,
+        Err(e) => e.exit(),
+    };
     match commands::run(args) {
         Ok(code) => code,
         Err(err) => {

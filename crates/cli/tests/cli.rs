@@ -237,6 +237,26 @@ fn several_lockfiles_say_which_was_used() {
 }
 
 #[test]
+fn scan_help_lists_every_code() {
+    let out = stdout_of(
+        Command::cargo_bin("portcullis")
+            .expect("binary")
+            .args(["scan", "--help"]),
+    );
+    assert!(
+        out.contains("Finding codes") && out.contains("Exit codes:"),
+        "{out}"
+    );
+    for info in portcullis_checks::codes::CODES {
+        assert!(
+            out.contains(info.code.as_str()) && out.contains(info.summary),
+            "{} missing:\n{out}",
+            info.code
+        );
+    }
+}
+
+#[test]
 fn help_documents_exit_codes() {
     let out = stdout_of(
         Command::cargo_bin("portcullis")
