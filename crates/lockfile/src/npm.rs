@@ -460,7 +460,13 @@ fn flatten_v1<'a>(
         pkg.dev = Some(entry.dev);
         pkg.optional = Some(entry.optional);
         pkg.bundled = entry.bundled;
-        slots.insert(location.clone(), packages.len());
+        // As in v2/v3 `packages`: JSON.parse would keep the last of two equal keys.
+        if slots.insert(location.clone(), packages.len()).is_some() {
+            return Err(ParseError::new(format!(
+                "{}: the key appears twice; npm would silently use the last one (a sign of a hand-edited or tampered lockfile)",
+                ctx()
+            )));
+        }
         packages.push(pkg);
         requires.push(&entry.requires);
         flatten_v1(&entry.dependencies, &location, packages, requires, slots)?;

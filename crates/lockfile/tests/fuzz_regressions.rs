@@ -68,3 +68,18 @@ fn yarn_v1_duplicate_block_header() {
         b"# yarn lockfile v1\n\n\na@1:\n  version \"1.0.0\"\n\na@1:\n  version \"2.0.0\"\n",
     );
 }
+
+/// fuzz target `npm`, after the fix for `packages`: a key repeated in a v1 `dependencies` tree
+/// (top level or nested) still gives two packages at one location (found as
+/// `"@babel/xelper-module-imports"` twice in a mutated playwright v1 lockfile).
+#[test]
+fn npm_v1_duplicate_dependency_key() {
+    check(
+        FormatFamily::Npm,
+        br#"{"lockfileVersion":1,"dependencies":{"a":{"version":"1.0.0"},"a":{"version":"2.0.0"}}}"#,
+    );
+    check(
+        FormatFamily::Npm,
+        br#"{"lockfileVersion":1,"dependencies":{"a":{"version":"1.0.0","dependencies":{"b":{"version":"1.0.0"},"b":{"version":"2.0.0"}}}}}"#,
+    );
+}

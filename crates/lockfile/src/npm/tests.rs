@@ -100,3 +100,14 @@ fn duplicate_keys_are_refused() {
     let e = parse_text(r#"{"lockfileVersion":3,"packages":{"node_modules/a":{"version":"1.0.0"},"node_modules/a":{"version":"2.0.0"}}}"#).unwrap_err();
     assert!(e.message.contains("appears twice"), "{e}");
 }
+
+#[test]
+fn v1_duplicate_keys_are_refused() {
+    for text in [
+        r#"{"lockfileVersion":1,"dependencies":{"a":{"version":"1.0.0"},"a":{"version":"2.0.0"}}}"#,
+        r#"{"lockfileVersion":1,"dependencies":{"a":{"version":"1.0.0","dependencies":{"b":{"version":"1.0.0"},"b":{"version":"2.0.0"}}}}}"#,
+    ] {
+        let e = parse_text(text).unwrap_err();
+        assert!(e.message.contains("appears twice"), "{e}");
+    }
+}

@@ -1,0 +1,10 @@
+//! Fuzzes the yarn_v1 parser: any input must give `Ok` or `Err`, never a panic or a hang, and an
+//! `Ok` lockfile must satisfy the model's invariants.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use portcullis_lockfile::FormatFamily;
+
+fuzz_target!(|data: &[u8]| {
+    portcullis_lockfile_fuzz::parse_and_check(FormatFamily::YarnV1, data);
+});
