@@ -103,31 +103,17 @@ pub fn legacy_to_osv(value: &Value) -> Result<osv::Record, LegacyError> {
         return Err(LegacyError::Empty("module_name"));
     }
 
-    let modified = [
+    let modified = first_date(&[
         ("updated_at", &legacy.updated_at),
         ("created_at", &legacy.created_at),
         ("publish_date", &legacy.publish_date),
-    ]
-    .into_iter()
-    .find_map(|(field, value)| {
-        value
-            .as_deref()
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| (field, v))
-    })
+    ])
     .ok_or(LegacyError::NoDate)
     .and_then(|(field, value)| normalise_date(field, value))?;
-    let published = [
+    let published = first_date(&[
         ("publish_date", &legacy.publish_date),
         ("created_at", &legacy.created_at),
-    ]
-    .into_iter()
-    .find_map(|(field, value)| {
-        value
-            .as_deref()
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| (field, v))
-    })
+    ])
     .map(|(field, value)| normalise_date(field, value))
     .transpose()?;
 
@@ -295,6 +281,18 @@ fn references(value: Option<&Value>) -> Vec<osv::Reference> {
 
 fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The first of `fields` that holds a non-blank date, with its field name.
+fn first_date<'a>(
+    fields: &[(&'static str, &'a Option<String>)],
+) -> Option<(&'static str, &'a str)> {
+    fields.iter().find_map(|(field, value)| {
+        value
+            .as_deref()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*field, v))
+    })
 }
 
 #[cfg(test)]
